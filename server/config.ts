@@ -1,0 +1,36 @@
+// Reads and validates the environment once; everything else takes its settings from here.
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  demoPassword: string;
+  sessionTtlHours: number;
+  /** Optional online basemap style URL (e.g. a Tianditu or self-hosted style); off by default. */
+  basemapStyleUrl: string | undefined;
+  logLevel: string;
+  secureCookies: boolean;
+}
+
+function intFromEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: intFromEnv('PORT', 8080, 0, 65535),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    demoPassword: env.DEMO_PASSWORD || 'demo-password',
+    sessionTtlHours: intFromEnv('SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    basemapStyleUrl: env.BASEMAP_STYLE_URL || undefined,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    secureCookies: env.SECURE_COOKIES === 'true',
+  };
+}

@@ -1,0 +1,58 @@
+// Shapes shared by every feature. The client imports types from server/contracts only.
+import { Type, type Static } from 'typebox';
+
+export const ErrorResponse = Type.Object(
+  {
+    code: Type.String({ description: 'Stable machine-readable error code, e.g. validation_failed' }),
+    message: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+  },
+  { $id: 'ErrorResponse' },
+);
+export type ErrorResponse = Static<typeof ErrorResponse>;
+
+export const AreaCode = Type.String({
+  pattern: '^[0-9]{6,16}$',
+  description: 'GB/T 2260-style area code: city 310000, district 310115, street 310115001, community 310115001001, grid 31011500100101',
+});
+
+export const AreaLevel = Type.Union([
+  Type.Literal('city'),
+  Type.Literal('district'),
+  Type.Literal('street'),
+  Type.Literal('community'),
+  Type.Literal('grid'),
+]);
+export type AreaLevel = Static<typeof AreaLevel>;
+export const areaLevels: readonly AreaLevel[] = ['city', 'district', 'street', 'community', 'grid'];
+
+export const Position = Type.Array(Type.Number(), { minItems: 2, maxItems: 3 });
+export const LinearRing = Type.Array(Position, { minItems: 4 });
+
+export const PolygonGeometry = Type.Object({
+  type: Type.Literal('Polygon'),
+  coordinates: Type.Array(LinearRing, { minItems: 1 }),
+});
+export const MultiPolygonGeometry = Type.Object({
+  type: Type.Literal('MultiPolygon'),
+  coordinates: Type.Array(Type.Array(LinearRing, { minItems: 1 }), { minItems: 1 }),
+});
+export const PointGeometry = Type.Object({
+  type: Type.Literal('Point'),
+  coordinates: Position,
+});
+export const AreaGeometry = Type.Union([PolygonGeometry, MultiPolygonGeometry]);
+export type AreaGeometry = Static<typeof AreaGeometry>;
+
+export const BBox = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()], {
+  description: '[minLon, minLat, maxLon, maxLat] in WGS-84',
+});
+export type BBox = Static<typeof BBox>;
+
+export const CoordinateSystem = Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02'), Type.Literal('bd09')], {
+  description: 'Coordinate system of submitted positions; stored as WGS-84 (EPSG:4326)',
+});
+export type CoordinateSystem = Static<typeof CoordinateSystem>;
+
+export const HealthResponse = Type.Object({ ok: Type.Boolean(), postgis: Type.String() });
+export type HealthResponse = Static<typeof HealthResponse>;
