@@ -44,6 +44,8 @@ export const ChildAreaProperties = Type.Object({
   population: Type.Union([Type.Integer(), Type.Null()]),
   synthetic: Type.Boolean(),
   siteCount: Type.Integer(),
+  /** [lon, lat] of a point inside the area, for its label */
+  labelPoint: Type.Tuple([Type.Number(), Type.Number()]),
 });
 export type ChildAreaProperties = Static<typeof ChildAreaProperties>;
 
