@@ -11,7 +11,7 @@ export const roles = [
   'wall',
 ] as const;
 export type Role = (typeof roles)[number];
-export const Role = Type.Union(roles.map((role) => Type.Literal(role)));
+export const Role = Type.Enum(roles);
 
 export const LoginBody = Type.Object(
   {

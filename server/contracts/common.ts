@@ -7,7 +7,6 @@ export const ErrorResponse = Type.Object(
     message: Type.String(),
     details: Type.Optional(Type.Unknown()),
   },
-  { $id: 'ErrorResponse' },
 );
 export type ErrorResponse = Static<typeof ErrorResponse>;
 

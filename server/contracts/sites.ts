@@ -20,12 +20,12 @@ export const siteCategories = [
   'entertainment_venue', // 娱乐场所 (KTV, 网吧)
 ] as const;
 export type SiteCategory = (typeof siteCategories)[number];
-export const SiteCategory = Type.Union(siteCategories.map((category) => Type.Literal(category)));
+export const SiteCategory = Type.Enum(siteCategories);
 
 const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$' });
-export const OpeningHours = Type.Record(
-  Type.Union(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => Type.Literal(day))),
-  Type.Array(Type.Tuple([TimeOfDay, TimeOfDay])),
+const DayHours = Type.Optional(Type.Array(Type.Tuple([TimeOfDay, TimeOfDay])));
+export const OpeningHours = Type.Object(
+  { mon: DayHours, tue: DayHours, wed: DayHours, thu: DayHours, fri: DayHours, sat: DayHours, sun: DayHours },
   { description: 'Weekly opening hours, local time (Asia/Shanghai): {"mon": [["08:00","18:00"]], ...}; a missing or empty day is closed' },
 );
 export type OpeningHours = Static<typeof OpeningHours>;

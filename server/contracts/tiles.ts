@@ -15,7 +15,7 @@ export const tileZoomRange: Record<TileLayer, { min: number; max: number }> = {
 };
 
 export const TileParams = Type.Object({
-  layer: Type.Union(tileLayers.map((layer) => Type.Literal(layer))),
+  layer: Type.Enum(tileLayers),
   z: Type.Integer({ minimum: 0, maximum: 22 }),
   x: Type.Integer({ minimum: 0 }),
   y: Type.String({ pattern: '^[0-9]+\\.mvt$' }),
@@ -23,7 +23,7 @@ export const TileParams = Type.Object({
 export type TileParams = Static<typeof TileParams>;
 
 export const TileInfo = Type.Object({
-  layers: Type.Array(
+  tileLayers: Type.Array(
     Type.Object({ name: Type.String(), minzoom: Type.Integer(), maxzoom: Type.Integer(), version: Type.Integer(), url: Type.String() }),
   ),
 });

@@ -1,0 +1,85 @@
+// Builds the Fastify application: plugins and features registered explicitly, in order.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import compress from '@fastify/compress';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { Config } from './config.ts';
+import type { Pool } from './infra/db.ts';
+import { registerErrorHandler } from './errors.ts';
+import auth from './auth/index.ts';
+import health from './health/index.ts';
+import areas from './areas/index.ts';
+import sites from './sites/index.ts';
+import riskAreas from './risk-areas/index.ts';
+import tiles from './tiles/index.ts';
+
+export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
+
+export interface AppDeps {
+  pool: Pool;
+  config: Config;
+  logger?: boolean;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { pool, config } = deps;
+  const app = Fastify({
+    logger: deps.logger === false ? false : { level: config.logLevel },
+    bodyLimit: 10 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
+    disableRequestLogging: config.logLevel !== 'debug',
+  });
+
+  registerErrorHandler(app);
+  await app.register(cookie);
+  await app.register(compress, {
+    threshold: 1024,
+    customTypes: /^(application\/(json|vnd\.mapbox-vector-tile)|text\/)/,
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: '疫情防控指挥中心 API / Epidemic Control Command Centre API',
+        version: '0.1.0',
+        description: 'Areas (city → district → street → community → grid), key sites, risk areas and vector tiles. '
+          + 'Every route except /api/health and /api/auth/login needs the session cookie from POST /api/auth/login. '
+          + 'Errors are { code, message }.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'ecc_session' } } },
+      security: [{ session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(auth, { pool, config });
+  await app.register(health, { pool });
+  await app.register(areas, { pool });
+  await app.register(sites, { pool });
+  await app.register(riskAreas, { pool });
+  await app.register(tiles, { pool, config });
+
+  if (existsSync(path.join(clientDist, 'index.html'))) {
+    await app.register(fastifyStatic, {
+      root: clientDist,
+      wildcard: false,
+      setHeaders: (res, filePath) => {
+        // Vite fingerprints assets, so they never change under the same name.
+        res.setHeader('Cache-Control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+    // Client-side routes (/wall, /login...) get the single-page app.
+    app.setNotFoundHandler((request, reply) => {
+      const url = request.url.split('?')[0] ?? '';
+      if (request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/tiles/') && !path.extname(url)) {
+        return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
+      }
+      return reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${url}` });
+    });
+  }
+  return app;
+}

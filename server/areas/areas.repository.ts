@@ -1,0 +1,93 @@
+import type { Queryable } from '../infra/db.ts';
+import type { AreaLevel } from '../contracts/common.ts';
+import type { AreaFeature, AreaRef, AreaSearchResult, ChildAreaProperties } from '../contracts/areas.ts';
+
+export interface AreaScopeRow {
+  code: string;
+  path: string;
+  level: AreaLevel;
+}
+
+/** The area with its path if it exists, whatever the caller's scope (for 404 vs 403). */
+export async function findAreaPath(db: Queryable, code: string): Promise<AreaScopeRow | undefined> {
+  const { rows } = await db.query<AreaScopeRow>('SELECT code, path::text AS path, level FROM areas WHERE code = $1', [code]);
+  return rows[0];
+}
+
+export async function getAreaFeature(db: Queryable, code: string): Promise<AreaFeature | undefined> {
+  const { rows } = await db.query<{ feature: AreaFeature }>(
+    `SELECT json_build_object(
+        'type', 'Feature',
+        'id', a.code,
+        'bbox', json_build_array(ST_XMin(a.geom), ST_YMin(a.geom), ST_XMax(a.geom), ST_YMax(a.geom)),
+        'geometry', ST_AsGeoJSON(a.geom, 6)::json,
+        'properties', json_build_object(
+          'code', a.code, 'name', a.name, 'nameEn', a.name_en, 'level', a.level,
+          'parentCode', a.parent_code, 'population', a.population, 'synthetic', a.synthetic,
+          'childCount', (SELECT count(*) FROM areas c WHERE c.parent_code = a.code),
+          'siteCount', (SELECT count(*) FROM sites s WHERE s.area_path <@ a.path),
+          'areaKm2', round((ST_Area(a.geom::geography) / 1e6)::numeric, 3),
+          'labelPoint', ST_AsGeoJSON(a.label_point, 6)::json,
+          'ancestors', COALESCE((
+            SELECT json_agg(json_build_object('code', p.code, 'name', p.name, 'nameEn', p.name_en, 'level', p.level)
+                            ORDER BY nlevel(p.path))
+              FROM areas p WHERE p.path @> a.path AND p.code <> a.code), '[]'::json)
+        )) AS feature
+       FROM areas a WHERE a.code = $1`,
+    [code],
+  );
+  return rows[0]?.feature;
+}
+
+/**
+ * Children with geometry simplified for display: the tolerance is a fraction of the parent's
+ * extent, so a district's streets and a community's grids keep a similar number of vertices.
+ */
+export async function getChildren(db: Queryable, parentCode: string): Promise<Array<{ geometry: unknown; properties: ChildAreaProperties }>> {
+  const { rows } = await db.query<{ geometry: unknown; properties: ChildAreaProperties }>(
+    `WITH parent AS (
+       SELECT path, greatest(ST_XMax(geom) - ST_XMin(geom), ST_YMax(geom) - ST_YMin(geom)) / 1500 AS tolerance
+         FROM areas WHERE code = $1
+     ), site_counts AS (
+       SELECT subpath(s.area_path, 0, nlevel(parent.path) + 1) AS child_path, count(*) AS n
+         FROM sites s, parent WHERE s.area_path <@ parent.path
+        GROUP BY 1
+     )
+     SELECT ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology(c.geom, parent.tolerance)), 6)::json AS geometry,
+            json_build_object(
+              'code', c.code, 'name', c.name, 'nameEn', c.name_en, 'level', c.level, 'parentCode', c.parent_code,
+              'population', c.population, 'synthetic', c.synthetic, 'siteCount', COALESCE(sc.n, 0),
+              'labelPoint', json_build_array(round(ST_X(c.label_point)::numeric, 6), round(ST_Y(c.label_point)::numeric, 6))
+            ) AS properties
+       FROM areas c
+       CROSS JOIN parent
+       LEFT JOIN site_counts sc ON sc.child_path = c.path
+      WHERE c.parent_code = $1
+      ORDER BY c.code`,
+    [parentCode],
+  );
+  return rows;
+}
+
+export async function getAreaRef(db: Queryable, code: string): Promise<AreaRef | undefined> {
+  const { rows } = await db.query<AreaRef>(
+    'SELECT code, name, name_en AS "nameEn", level FROM areas WHERE code = $1',
+    [code],
+  );
+  return rows[0];
+}
+
+/** Areas whose name, English name or code matches, inside the scope; exact and prefix matches first. */
+export async function searchAreas(db: Queryable, query: string, scopePath: string, limit: number): Promise<AreaSearchResult['items']> {
+  const { rows } = await db.query<AreaSearchResult['items'][number]>(
+    `SELECT code, name, name_en AS "nameEn", level, string_to_array(path::text, '.') AS path
+       FROM areas
+      WHERE path <@ $2::ltree
+        AND (name ILIKE '%' || $1 || '%' OR name_en ILIKE '%' || $1 || '%' OR code LIKE $1 || '%')
+      ORDER BY (name = $1 OR code = $1) DESC, (name ILIKE $1 || '%') DESC,
+               array_position(ARRAY['city','district','street','community','grid'], level), code
+      LIMIT $3`,
+    [query, scopePath, limit],
+  );
+  return rows;
+}
