@@ -1,0 +1,25 @@
+import { useTranslation } from 'react-i18next';
+import { setLanguage, useLanguage, type Language } from '../lib/i18n.ts';
+
+const languages: readonly Language[] = ['zh', 'en'];
+
+export function LanguageSwitch() {
+  const { t } = useTranslation();
+  const current = useLanguage();
+  return (
+    <div className="segmented" role="group" aria-label={t('lang.label')}>
+      {languages.map((language) => (
+        <button
+          key={language}
+          type="button"
+          lang={language === 'zh' ? 'zh-CN' : 'en'}
+          aria-pressed={current === language}
+          data-testid={`lang-${language}`}
+          onClick={() => setLanguage(language)}
+        >
+          {t(`lang.${language}`)}
+        </button>
+      ))}
+    </div>
+  );
+}

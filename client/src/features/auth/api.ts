@@ -1,0 +1,43 @@
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import type { LoginBody, MeResponse, SessionUser } from '../../../../server/contracts/index.ts';
+import { http, isUnauthenticated } from '../../lib/http.ts';
+import { meQueryKey } from '../../lib/query-client.ts';
+
+/** The signed-in user, or null when there is no session (the app then shows the login page). */
+export const meQuery = queryOptions({
+  queryKey: meQueryKey,
+  queryFn: async ({ signal }): Promise<SessionUser | null> => {
+    try {
+      const body = await http.get<MeResponse>('/api/auth/me', signal);
+      return body.user;
+    } catch (error) {
+      if (isUnauthenticated(error)) return null;
+      throw error;
+    }
+  },
+  staleTime: 5 * 60_000,
+  retry: false,
+});
+
+export function useLogin() {
+  const client = useQueryClient();
+  return useMutation({
+    meta: { silent: true },
+    mutationFn: (body: LoginBody) => http.post<MeResponse>('/api/auth/login', body),
+    onSuccess: ({ user }) => {
+      client.clear();
+      client.setQueryData(meQueryKey, user);
+    },
+  });
+}
+
+export function useLogout() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => http.post<unknown>('/api/auth/logout'),
+    onSettled: () => {
+      client.clear();
+      client.setQueryData(meQueryKey, null);
+    },
+  });
+}

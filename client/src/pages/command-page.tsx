@@ -1,0 +1,220 @@
+// The command-centre screen: top bar (title, breadcrumbs, search, clock, language, user), the map
+// with a floating legend, and the side panel with the selected area's facts and sub-areas.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { PickingInfo } from '@deck.gl/core';
+import type { AreaChildren, SessionUser } from '../../../server/contracts/index.ts';
+import { areaChildrenQuery, areaQuery } from '../features/areas/api.ts';
+import { AreaFacts, ChildrenList } from '../features/areas/area-panel.tsx';
+import { AreaSearch } from '../features/areas/area-search.tsx';
+import { Breadcrumbs } from '../features/areas/breadcrumbs.tsx';
+import { buildAreaLayers, populationRamp } from '../features/areas/layers.ts';
+import { levelIndex, withinJurisdiction } from '../features/areas/levels.ts';
+import { replaceSelectedArea, useSelectedArea } from '../features/areas/use-selected-area.ts';
+import { useLogout } from '../features/auth/api.ts';
+import { configQuery } from '../features/config/api.ts';
+import { RiskLegend } from '../features/risk-areas/risk-legend.tsx';
+import { siteCategories, type SiteCategory } from '../features/sites/categories.ts';
+import { SiteLegend } from '../features/sites/site-legend.tsx';
+import { Clock } from '../components/clock.tsx';
+import { LanguageSwitch } from '../components/language-switch.tsx';
+import { isClientError } from '../lib/http.ts';
+import { areaName, useLanguage } from '../lib/i18n.ts';
+import { useUiScale } from '../lib/ui-scale.ts';
+import { MapView, type TileArea } from '../map/map-view.tsx';
+import { MapTooltip } from '../map/map-tooltip.tsx';
+import { setAreaHover, useListHoveredCode } from '../map/hover-store.ts';
+
+type ChildFeature = AreaChildren['features'][number];
+const categoriesKey = 'ecc.siteCategories';
+
+function storedCategories(): ReadonlySet<SiteCategory> {
+  try {
+    const raw = localStorage.getItem(categoriesKey);
+    if (raw) {
+      const parsed: unknown = JSON.parse(raw);
+      if (Array.isArray(parsed)) return new Set(siteCategories.filter((c) => parsed.includes(c)));
+    }
+  } catch {
+    // fall through to all
+  }
+  return new Set(siteCategories);
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+}
+
+export function CommandPage({ user }: { user: SessionUser }) {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  const scale = useUiScale();
+  const [code, select] = useSelectedArea(user.jurisdiction.code);
+  const config = useQuery(configQuery);
+  const area = useQuery({ ...areaQuery(code), placeholderData: keepPreviousData });
+  const children = useQuery({ ...areaChildrenQuery(code), placeholderData: keepPreviousData });
+  const logout = useLogout();
+  const [enabled, setEnabled] = useState<ReadonlySet<SiteCategory>>(storedCategories);
+  const listHovered = useListHoveredCode();
+
+  // An area the user may not open (an old link, another jurisdiction): go back to their own.
+  useEffect(() => {
+    if (area.isError && isClientError(area.error) && code !== user.jurisdiction.code) replaceSelectedArea(user.jurisdiction.code);
+  }, [area.isError, area.error, code, user.jurisdiction.code]);
+
+  const onCategories = useCallback((next: ReadonlySet<SiteCategory>) => {
+    setEnabled(next);
+    try {
+      localStorage.setItem(categoriesKey, JSON.stringify([...next]));
+    } catch {
+      // not persisted
+    }
+  }, []);
+
+  const current = area.data?.properties.code === code ? area.data : undefined;
+  const shownArea = area.data;
+  const shownChildren = children.data?.parent.code === code ? children.data : undefined;
+  const parent = current?.properties.ancestors.at(-1);
+
+  const goUp = useCallback(() => {
+    if (parent && withinJurisdiction(parent, user)) select(parent.code);
+  }, [parent, user, select]);
+
+  // Escape / Backspace: up one level (unless typing in a field).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.key === 'Escape' || event.key === 'Backspace') && !isTyping(event.target) && !event.altKey && !event.ctrlKey && !event.metaKey) {
+        event.preventDefault();
+        goUp();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [goUp]);
+
+  // The page title follows the selection (useful in browser history and on a wall's task bar).
+  useEffect(() => {
+    document.title = current ? `${areaName(current.properties, language)} · ${t('app.title')}` : t('app.title');
+  }, [current, language, t]);
+
+  const onHoverChild = useCallback((feature: ChildFeature | null, info: PickingInfo) => {
+    setAreaHover(feature ? { kind: 'area', source: 'map', x: info.x, y: info.y, area: feature.properties } : null);
+    const canvas = window.__ecc?.map.getCanvas();
+    if (canvas) canvas.style.cursor = feature ? 'pointer' : '';
+  }, []);
+
+  const highlightedIndex = useMemo(() => {
+    if (!listHovered || !children.data) return null;
+    const index = children.data.features.findIndex((f) => f.properties.code === listHovered);
+    return index >= 0 ? index : null;
+  }, [listHovered, children.data]);
+
+  const layers = useMemo(
+    // While the next area loads, the previous one stays on the map (placeholder data): no blank flash.
+    () => buildAreaLayers({ area: shownArea, children: children.data, language, highlightedIndex, scale, onHoverChild }),
+    [shownArea, children.data, language, highlightedIndex, scale, onHoverChild],
+  );
+
+  const onClickTileAreas = useCallback(
+    (areas: TileArea[]) => {
+      // A click outside the current sub-areas: open the neighbouring area at the current level (or the
+      // nearest shallower one) under the pointer, if the user may see it.
+      if (!current) return;
+      const depth = levelIndex(current.properties.level);
+      const candidates = areas
+        .filter((a) => levelIndex(a.level) <= Math.max(depth, 1) && a.code !== current.properties.code && withinJurisdiction(a, user))
+        .sort((a, b) => levelIndex(b.level) - levelIndex(a.level));
+      const target = candidates[0];
+      if (target) select(target.code);
+    },
+    [current, user, select],
+  );
+
+  const frame = useMemo(() => (current ? { key: current.properties.code, bbox: current.bbox } : null), [current]);
+  const legendWidthPx = 19 * 15 * scale;
+
+  if (config.isError) {
+    return <div className="page-message">{t('errors.load')}</div>;
+  }
+
+  return (
+    <div className="command-page">
+      <header className="top-bar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          <div>
+            <h1>{t('app.title')}</h1>
+            <div className="brand-sub">{t('app.subtitle')}</div>
+          </div>
+        </div>
+        <Breadcrumbs area={current ?? shownArea} user={user} onSelect={select} />
+        <div className="top-actions">
+          <AreaSearch onSelect={select} />
+          <Clock />
+          <LanguageSwitch />
+          <details className="user-menu">
+            <summary data-testid="user-menu">
+              <span className="avatar" aria-hidden="true">
+                {user.displayName.slice(0, 1)}
+              </span>
+              <span className="user-name">{user.username}</span>
+            </summary>
+            <div className="user-menu-body">
+              <div className="user-display">{user.displayName}</div>
+              <div className="muted">{t('auth.jurisdiction', { name: areaName(user.jurisdiction, language) })}</div>
+              <button type="button" className="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
+                {t('auth.signOut')}
+              </button>
+            </div>
+          </details>
+        </div>
+      </header>
+      <main className="workspace">
+        <div className="map-region" data-area={shownChildren ? code : ''}>
+          {config.data ? (
+            <MapView
+              config={config.data}
+              layers={layers}
+              frame={frame}
+              enabledCategories={enabled}
+              scale={scale}
+              attribution={t('map.attribution')}
+              paddingLeft={legendWidthPx}
+              onClickChild={select}
+              onClickTileAreas={onClickTileAreas}
+              loadingLabel={t('map.loading')}
+              webglFailedLabel={t('map.webglFailed')}
+            />
+          ) : (
+            <div className="map-message">{t('map.loading')}</div>
+          )}
+          <MapTooltip />
+          <aside className="legend-card" aria-label={t('legend.title')}>
+            <SiteLegend area={code} enabled={enabled} onChange={onCategories} />
+            <RiskLegend />
+            <section className="legend-section">
+              <h3>{t('legend.population')}</h3>
+              <div className="ramp" aria-hidden="true">
+                {populationRamp.map((color) => (
+                  <span key={color} style={{ background: color }} />
+                ))}
+              </div>
+              <div className="ramp-labels">
+                <span>{t('legend.less')}</span>
+                <span className="ramp-selected">
+                  <span className="selected-swatch" /> {t('legend.selected')}
+                </span>
+                <span>{t('legend.more')}</span>
+              </div>
+            </section>
+          </aside>
+        </div>
+        <aside className="side-panel" aria-label={t('area.facts')} data-testid="side-panel">
+          <AreaFacts area={current ?? shownArea} loading={area.isFetching} error={area.isError} />
+          <ChildrenList area={current} children={shownChildren} loading={children.isFetching} onSelect={select} />
+        </aside>
+      </main>
+    </div>
+  );
+}
