@@ -15,13 +15,7 @@ export const AreaCode = Type.String({
   description: 'GB/T 2260-style area code: city 310000, district 310115, street 310115001, community 310115001001, grid 31011500100101',
 });
 
-export const AreaLevel = Type.Union([
-  Type.Literal('city'),
-  Type.Literal('district'),
-  Type.Literal('street'),
-  Type.Literal('community'),
-  Type.Literal('grid'),
-]);
+export const AreaLevel = Type.Enum(['city', 'district', 'street', 'community', 'grid']);
 export type AreaLevel = Static<typeof AreaLevel>;
 export const areaLevels: readonly AreaLevel[] = ['city', 'district', 'street', 'community', 'grid'];
 
@@ -48,7 +42,7 @@ export const BBox = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Typ
 });
 export type BBox = Static<typeof BBox>;
 
-export const CoordinateSystem = Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02'), Type.Literal('bd09')], {
+export const CoordinateSystem = Type.Enum(['wgs84', 'gcj02', 'bd09'], {
   description: 'Coordinate system of submitted positions; stored as WGS-84 (EPSG:4326)',
 });
 export type CoordinateSystem = Static<typeof CoordinateSystem>;

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { AreaGeometry, CoordinateSystem, MultiPolygonGeometry } from './common.ts';
 
-export const RiskLevel = Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')]);
+export const RiskLevel = Type.Enum(['low', 'medium', 'high']);
 export type RiskLevel = Static<typeof RiskLevel>;
 
 const IsoTime = Type.String({ format: 'date-time', description: 'ISO 8601 time with offset, e.g. 2026-11-22T00:00:00+08:00' });
@@ -60,7 +60,7 @@ export type RiskAreaCollection = Static<typeof RiskAreaCollection>;
 
 export const RiskAreaListQuery = Type.Object({
   status: Type.Optional(
-    Type.Union([Type.Literal('active'), Type.Literal('current'), Type.Literal('all')], {
+    Type.Enum(['active', 'current', 'all'], {
       default: 'current',
       description: 'active: valid now; current: not retired (default); all: retired too',
     }),
@@ -71,7 +71,7 @@ export const RiskAreaParams = Type.Object({ id: Type.Integer({ minimum: 1, maxim
 
 export const RiskAreaVersion = Type.Object({
   version: Type.Integer(),
-  change: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('retired')]),
+  change: Type.Enum(['created', 'updated', 'retired']),
   name: Type.String(),
   level: RiskLevel,
   reason: Type.String(),
