@@ -1,0 +1,196 @@
+// Ruin and recreate after Christiaens & Vanden Berghe's SISR (Transportation Science 2020):
+// remove a few strings of consecutive jobs from routes near a random seed job, then reinsert
+// all unserved jobs greedily at their cheapest place, skipping ("blinking") a few positions.
+import type { Model } from './model.ts';
+import type { Random } from './random.ts';
+import { insertionDelta, type Route } from './route.ts';
+import type { SearchState } from './search-state.ts';
+
+export interface RuinParameters {
+  /** Average number of jobs removed. */
+  averageRemoved: number;
+  /** Longest string removed from one route. */
+  maxStringLength: number;
+  /** Probability of skipping a candidate position during reinsertion. */
+  blinkRate: number;
+}
+
+export const DEFAULT_RUIN: RuinParameters = { averageRemoved: 10, maxStringLength: 10, blinkRate: 0.01 };
+
+export class RuinRecreate {
+  private readonly ruined: Uint8Array;
+  private readonly jobPositions: Int32Array;
+  private readonly sortKey: Float64Array;
+  private readonly classStamp: Int32Array;
+  private stamp = 0;
+  private readonly order: Int32Array;
+
+  constructor(
+    private readonly model: Model,
+    private readonly state: SearchState,
+    private readonly rng: Random,
+    private readonly params: RuinParameters = DEFAULT_RUIN,
+  ) {
+    this.ruined = new Uint8Array(model.nVehicles);
+    this.jobPositions = new Int32Array(model.nJobs + 2);
+    this.sortKey = new Float64Array(model.nJobs);
+    this.classStamp = new Int32Array(model.nVehicles);
+    this.order = new Int32Array(model.nJobs);
+  }
+
+  /** Removes strings of jobs around a random planned job. */
+  ruin(): void {
+    const { model, state, rng, params } = this;
+    let planned = 0;
+    let usedRoutes = 0;
+    for (const route of state.routes) {
+      if (route.jobCount > 0) {
+        planned += route.jobCount;
+        usedRoutes++;
+      }
+    }
+    if (planned === 0) return;
+    const averageCardinality = planned / usedRoutes;
+    const maxLength = Math.min(params.maxStringLength, averageCardinality);
+    const maxStrings = (4 * params.averageRemoved) / (1 + maxLength) - 1;
+    const strings = Math.floor(rng.next() * maxStrings) + 1;
+
+    let seed = rng.int(model.nJobs);
+    while (state.routeOf[seed] === -1) seed = rng.int(model.nJobs);
+    this.ruined.fill(0);
+    let ruinedCount = 0;
+    const n = model.nJobs;
+    const base = seed * n;
+    for (let i = 0; i < n && ruinedCount < strings; i++) {
+      const job = model.neighbours[base + i] as number;
+      const r = state.routeOf[job] as number;
+      if (r < 0 || this.ruined[r] === 1) continue;
+      this.ruined[r] = 1;
+      ruinedCount++;
+      this.removeString(state.routes[r] as Route, job, maxLength);
+    }
+  }
+
+  private removeString(route: Route, job: number, maxLength: number): void {
+    const { model, rng, state } = this;
+    // Positions of jobs only: a lunch break stays where it is.
+    let count = 0;
+    let at = -1;
+    for (let k = 1; k <= route.len; k++) {
+      const node = route.nodes[k] as number;
+      if (node >= model.nJobs) continue;
+      if (node === job) at = count;
+      this.jobPositions[count++] = k;
+    }
+    const lengthCap = Math.min(count, Math.floor(maxLength));
+    const length = Math.floor(rng.next() * lengthCap) + 1;
+    let first: number;
+    let span = length;
+    let keepFrom = -1;
+    let keepLength = 0;
+    if (rng.next() < 0.5 || length >= count) {
+      const low = Math.max(0, at - length + 1);
+      const high = Math.min(at, count - length);
+      first = low + rng.int(high - low + 1);
+    } else {
+      // Split string: remove `length` jobs but keep a run of `keepLength` in the middle.
+      keepLength = 1;
+      while (length + keepLength < count && rng.next() > 0.01) keepLength++;
+      span = length + keepLength;
+      const low = Math.max(0, at - span + 1);
+      const high = Math.min(at, count - span);
+      first = low + rng.int(high - low + 1);
+      keepFrom = first + rng.int(length + 1);
+    }
+    // Remove from the back so earlier positions stay valid.
+    for (let i = first + span - 1; i >= first; i--) {
+      if (i >= keepFrom && i < keepFrom + keepLength) continue;
+      state.removeToPool(route, this.jobPositions[i] as number);
+    }
+    route.update();
+  }
+
+  /** Reinserts pooled jobs; `allowNewRoutes` false keeps empty vehicles empty (fleet reduction). */
+  recreate(allowNewRoutes: boolean): void {
+    const { model, state, rng } = this;
+    const count = state.poolSize;
+    if (count === 0) return;
+    const order = this.order;
+    order.set(state.pool.subarray(0, count));
+    this.sortPool(count);
+    const blink = this.params.blinkRate;
+    const size = model.size;
+    for (let i = 0; i < count; i++) {
+      const job = order[i] as number;
+      let best = Infinity;
+      let bestRoute: Route | undefined;
+      let bestAfter = -1;
+      this.stamp++;
+      const jobLoc = model.loc[job] as number;
+      const lastEnd = model.lastTwEnd[job] as number;
+      const compatBase = job * model.nVehicles;
+      for (const route of state.routes) {
+        const v = route.vehicle;
+        if (model.compat[compatBase + v] === 0) continue;
+        if (route.jobCount === 0) {
+          if (!allowNewRoutes) continue;
+          const cls = model.vClass[v] as number;
+          if (this.classStamp[cls] === this.stamp) continue;
+          this.classStamp[cls] = this.stamp;
+        }
+        for (let after = 0; after <= route.len; after++) {
+          // Later positions start even later: nothing more can fit once past the last window.
+          if ((route.es[after] as number) + (model.dur[(route.effLoc[after] as number) * size + jobLoc] as number) > lastEnd) break;
+          if (blink > 0 && rng.next() < blink) continue;
+          const delta = insertionDelta(route, job, after, state.scratch);
+          if (delta < best) {
+            best = delta;
+            bestRoute = route;
+            bestAfter = after;
+          }
+        }
+      }
+      if (bestRoute === undefined) continue;
+      if (model.mandatory[job] === 0 && best >= model.priorityWeight * (model.priority[job] as number)) continue;
+      state.touch(bestRoute.vehicle);
+      bestRoute.insertAt(bestAfter + 1, job);
+      bestRoute.update();
+      state.routeOf[job] = bestRoute.vehicle;
+      const index = state.pool.subarray(0, state.poolSize).indexOf(job);
+      state.removeFromPool(index);
+    }
+  }
+
+  private sortPool(count: number): void {
+    const { model, rng } = this;
+    const order = this.order.subarray(0, count);
+    const key = this.sortKey;
+    const r = rng.next();
+    const hasOptional = model.priorityWeight > 1;
+    // Weights after SISR (random 4, demand 4, far 2, close 1), plus window-based orders for VRPTW.
+    if (r < 0.3) {
+      for (let i = count - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        const t = order[i] as number;
+        order[i] = order[j] as number;
+        order[j] = t;
+      }
+      return;
+    }
+    for (let i = 0; i < count; i++) {
+      const job = order[i] as number;
+      const depotDistance = model.cost[(model.vStart[0] as number) * model.size + (model.loc[job] as number)] as number;
+      let k: number;
+      if (hasOptional && r < 0.5) k = -(model.priority[job] as number) - (model.mandatory[job] as number) * 1e12;
+      else if (r < 0.55) k = -(model.demand[job] as number);
+      else if (r < 0.7) k = -depotDistance;
+      else if (r < 0.75) k = depotDistance;
+      else if (r < 0.9) k = model.twEnd[(model.twOffset[job + 1] as number) - 1] as number;
+      else k = (model.twEnd[model.twOffset[job] as number] as number) - (model.twStart[model.twOffset[job] as number] as number);
+      if (!Number.isFinite(k)) k = k > 0 ? 1e300 : -1e300;
+      // A little noise breaks ties differently every time.
+      key[job] = k + rng.next() * 1e-6;
+    }
+    order.sort((a, b) => (key[a] as number) - (key[b] as number));
+  }
+}
