@@ -17,6 +17,9 @@ export class Route {
   readonly effLoc: Int32Array;
   readonly cumCost: Float64Array;
   readonly cumDur: Float64Array;
+  /** Load and number of jobs up to and including each position. */
+  readonly cumLoad: Float64Array;
+  readonly cumJobs: Int32Array;
   jobCount = 0;
   load = 0;
   /** Travel cost of the route; 0 when it serves no job (the team stays home). */
@@ -24,6 +27,9 @@ export class Route {
   travel = 0;
   feasible = true;
   hasBreakNode = false;
+  /** Path cost and travel including the depot legs, even when the route serves no job. */
+  pathCost = 0;
+  pathTravel = 0;
 
   constructor(
     readonly model: Model,
@@ -37,6 +43,8 @@ export class Route {
     this.effLoc = new Int32Array(capacity);
     this.cumCost = new Float64Array(capacity);
     this.cumDur = new Float64Array(capacity);
+    this.cumLoad = new Float64Array(capacity);
+    this.cumJobs = new Int32Array(capacity);
     this.nodes[0] = START;
     this.nodes[1] = END;
     const breakNode = model.vBreak[vehicle] as number;
@@ -74,6 +82,8 @@ export class Route {
     this.es[0] = m.vShiftStart[v] as number;
     this.cumCost[0] = 0;
     this.cumDur[0] = 0;
+    this.cumLoad[0] = 0;
+    this.cumJobs[0] = 0;
     let departure = this.es[0] as number;
     let feasible = true;
     let load = 0;
@@ -96,6 +106,8 @@ export class Route {
       this.cumCost[k] = cost;
       this.cumDur[k] = travel;
       if (node === END) {
+        this.cumLoad[k] = load;
+        this.cumJobs[k] = jobs;
         this.es[k] = arrival;
         if (arrival > (m.vShiftEnd[v] as number)) feasible = false;
         break;
@@ -105,6 +117,8 @@ export class Route {
         jobs++;
         load += m.demand[node] as number;
       }
+      this.cumLoad[k] = load;
+      this.cumJobs[k] = jobs;
       const start = m.earliestStart(node, arrival);
       if (start === Infinity) feasible = false;
       this.es[k] = start;
@@ -123,6 +137,8 @@ export class Route {
     this.jobCount = jobs;
     this.load = load;
     this.hasBreakNode = hasBreak;
+    this.pathCost = cost;
+    this.pathTravel = travel;
     this.cost = jobs > 0 ? cost : 0;
     this.travel = jobs > 0 ? travel : 0;
     if (jobs > 0) {
@@ -134,14 +150,6 @@ export class Route {
     return feasible;
   }
 
-  /** Path cost including the depot legs even when the route is empty. */
-  get pathCost(): number {
-    return this.cumCost[this.len + 1] as number;
-  }
-
-  get pathTravel(): number {
-    return this.cumDur[this.len + 1] as number;
-  }
 
   insertAt(position: number, node: number): void {
     // position: the node will sit at this position (1..len+1).
@@ -168,7 +176,7 @@ export class Route {
  * Cost increase of inserting job `job` so that it follows position `after`, or NaN if infeasible.
  * O(1) except right before a break (the break's place would move), where the route is re-simulated.
  */
-export function insertionDelta(route: Route, job: number, after: number, scratch: Route): number {
+export function insertionDelta(route: Route, job: number, after: number, scratch: Route, bound = Infinity): number {
   const m = route.model;
   const v = route.vehicle;
   const size = m.size;
@@ -179,15 +187,18 @@ export function insertionDelta(route: Route, job: number, after: number, scratch
   const from = route.effLoc[after] as number;
   const here = m.loc[job] as number;
   const to = route.placeAt(after + 1);
-  const arrival = (route.es[after] as number) + route.serviceAt(after) + (m.dur[from * size + here] as number);
+  // Cost first: most positions lose to the best one found so far and need no schedule check.
+  let delta = (m.cost[from * size + here] as number) + (m.cost[here * size + to] as number) - (m.cost[from * size + to] as number);
+  if (route.jobCount === 0) delta += route.pathCost + m.vehicleWeight;
+  if (delta >= bound) return NaN;
+  const toHere = m.dur[from * size + here] as number;
+  const arrival = (route.es[after] as number) + route.serviceAt(after) + toHere;
   const start = m.earliestStart(job, arrival);
   if (start === Infinity) return NaN;
-  const nextArrival = start + (m.service[job] as number) + (m.dur[here * size + to] as number);
-  if (nextArrival > (route.ls[after + 1] as number)) return NaN;
-  const dDur = (m.dur[from * size + here] as number) + (m.dur[here * size + to] as number) - (m.dur[from * size + to] as number);
-  if (route.pathTravel + dDur > (m.vMaxTravel[v] as number) + 1e-9) return NaN;
-  const delta = (m.cost[from * size + here] as number) + (m.cost[here * size + to] as number) - (m.cost[from * size + to] as number);
-  return route.jobCount === 0 ? delta + route.pathCost + (m.vehicleWeight as number) : delta;
+  const fromHere = m.dur[here * size + to] as number;
+  if (start + (m.service[job] as number) + fromHere > (route.ls[after + 1] as number)) return NaN;
+  if (route.pathTravel + toHere + fromHere - (m.dur[from * size + to] as number) > (m.vMaxTravel[v] as number) + 1e-9) return NaN;
+  return delta;
 }
 
 function slowInsertionDelta(route: Route, job: number, after: number, scratch: Route): number {

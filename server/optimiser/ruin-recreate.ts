@@ -118,8 +118,11 @@ export class RuinRecreate {
     const order = this.order;
     order.set(state.pool.subarray(0, count));
     this.sortPool(count);
-    const blink = this.params.blinkRate;
     const size = model.size;
+    // Blinks are drawn as geometric gaps between skipped positions: one random number per skip.
+    const logKeep = Math.log(1 - this.params.blinkRate);
+    const nextGap = (): number => (logKeep < 0 ? Math.floor(Math.log(1 - rng.next()) / logKeep) : Infinity);
+    let gap = nextGap();
     for (let i = 0; i < count; i++) {
       const job = order[i] as number;
       let best = Infinity;
@@ -141,8 +144,11 @@ export class RuinRecreate {
         for (let after = 0; after <= route.len; after++) {
           // Later positions start even later: nothing more can fit once past the last window.
           if ((route.es[after] as number) + (model.dur[(route.effLoc[after] as number) * size + jobLoc] as number) > lastEnd) break;
-          if (blink > 0 && rng.next() < blink) continue;
-          const delta = insertionDelta(route, job, after, state.scratch);
+          if (gap-- === 0) {
+            gap = nextGap();
+            continue;
+          }
+          const delta = insertionDelta(route, job, after, state.scratch, best);
           if (delta < best) {
             best = delta;
             bestRoute = route;
