@@ -84,6 +84,8 @@ export async function ensureClientBuilt(options: { log: (line: string) => void; 
   try {
     await build({
       configFile: path.join(root, 'vite.config.ts'),
+      // Vite resolves the config's relative `root` against the working directory; pin it.
+      root: path.join(root, 'client'),
       mode: 'production',
       logLevel: 'warn',
       build: { outDir: tempDir, emptyOutDir: true },

@@ -1,0 +1,79 @@
+// Names of the test databases: the demo template (named by a fingerprint of what goes into it,
+// so any change of schema or demo data makes a new one), the runs' copies, and what is left over.
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** `ecc_tpl_<fingerprint>`: reused for as long as its inputs stay the same. */
+export async function templateName(root: string): Promise<string> {
+  return `ecc_tpl_${(await templateFingerprint(root)).slice(0, 16)}`;
+}
+
+/** `ecc_test_<time>_<pid>[_<label>]`: one per run and project, dropped at the end of the run. */
+export function runDatabaseName(label = '', now = Date.now(), pid = process.pid): string {
+  const suffix = label.replace(/[^a-z0-9]/gi, '').toLowerCase();
+  return `ecc_test_${now}_${pid}${suffix ? `_${suffix}` : ''}`;
+}
+
+export const templateInputs = ['db/migrations', 'data', 'server/auth/demo-users.ts'];
+
+/** sha256 over the relative paths and contents of every input file, in a stable order. */
+export async function templateFingerprint(root: string, inputs: readonly string[] = templateInputs): Promise<string> {
+  const files: string[] = [];
+  for (const input of inputs) files.push(...(await listFiles(root, input)));
+  files.sort();
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(file).update('\0');
+    hash.update(await readFile(path.join(root, file))).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+// Tests and dotfiles do not change what the loader puts into the database.
+const ignored = (name: string): boolean => name.startsWith('.') || /\.test\.[cm]?[jt]sx?$/.test(name);
+
+async function listFiles(root: string, relative: string): Promise<string[]> {
+  const absolute = path.join(root, relative);
+  let entries;
+  try {
+    entries = await readdir(absolute, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') return [relative];
+    if (code === 'ENOENT') return [];
+    throw error;
+  }
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (ignored(entry.name)) continue;
+    const child = path.posix.join(relative, entry.name);
+    if (entry.isDirectory()) files.push(...(await listFiles(root, child)));
+    else if (entry.isFile()) files.push(child);
+  }
+  return files;
+}
+
+/**
+ * True for any template (the caller keeps the current one) and for a run's or a template build's
+ * database whose process is gone (killed before its teardown) or that is more than a day old.
+ */
+export function isLeftover(name: string, now = Date.now(), alive: (pid: number) => boolean = processAlive): boolean {
+  if (name.startsWith('ecc_tpl_')) return true; // callers keep the current one
+  const match = /^ecc_(?:test|tplbuild)_(\d+)_(\d+)/.exec(name);
+  if (!match) return false;
+  // ecc_test_<time>_<pid>; ecc_tplbuild_<pid>_<time>
+  const [first, second] = [Number(match[1]), Number(match[2])];
+  const [time, pid] = name.startsWith('ecc_test_') ? [first, second] : [second, first];
+  const dayMs = 24 * 3600 * 1000;
+  return now - time > dayMs || !alive(pid);
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,74 @@
+// `npm test`: checks (and on a root Debian machine installs) what the tests need, builds the client
+// if stale, runs every vitest project in one invocation and ends with one plain summary line:
+//   tests: N passed, N failed[, N skipped]
+// Extra arguments go to vitest, e.g. `npm test -- --project unit` or `npm test -- tests/integration/start.test.ts`.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { ensureClientBuilt, projectRoot } from '../server/infra/client-build.ts';
+import { aptInstall, isDebian, isRoot, resolveLocalServer } from '../server/infra/local-postgres.ts';
+import { summarise, summaryLine, type JsonResults, type Summary } from './helpers/test-summary.ts';
+
+const log = (line: string): void => console.log(`[test] ${line}`);
+const resultsFile = path.join(projectRoot, 'artifacts', 'test-results.json');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const cjkFont = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
+
+async function prerequisites(): Promise<void> {
+  if (!process.env.TEST_DATABASE_ADMIN_URL) await resolveLocalServer({ log });
+  const missing = [existsSync(chromiumPath) ? undefined : 'chromium', existsSync(cjkFont) ? undefined : 'fonts-noto-cjk'].filter(
+    (name): name is string => name !== undefined,
+  );
+  if (missing.length === 0) return;
+  if (isRoot() && isDebian() && !process.env.CHROMIUM_PATH) {
+    log(`installing ${missing.join(' ')} for the browser tests...`);
+    await aptInstall(missing, log);
+  } else if (missing.includes('chromium')) {
+    throw new Error(`Chromium is needed for the e2e tests (${chromiumPath}). Install it with:\n  sudo apt-get install -y chromium fonts-noto-cjk`);
+  } else {
+    log('warning: fonts-noto-cjk is missing, Chinese text in screenshots will show as boxes (sudo apt-get install -y fonts-noto-cjk)');
+  }
+}
+
+function runVitest(args: string[]): Promise<number> {
+  const vitest = path.join(projectRoot, 'node_modules', '.bin', 'vitest');
+  const argv = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(vitest, argv, { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? (process.stdout.isTTY ? '1' : '0') } });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  try {
+    await prerequisites();
+    // Built once here, so the e2e setup and the start test do not both build it at the same time.
+    await ensureClientBuilt({ log });
+  } catch (error) {
+    console.error(`\n[test] cannot run the tests: ${error instanceof Error ? error.message : String(error)}`);
+    console.log(summaryLine({ passed: 0, failed: 1, skipped: 0 }));
+    return 1;
+  }
+  await mkdir(path.dirname(resultsFile), { recursive: true });
+  await rm(resultsFile, { force: true });
+  const code = await runVitest(process.argv.slice(2));
+  let summary: Summary;
+  try {
+    summary = summarise(JSON.parse(await readFile(resultsFile, 'utf8')) as JsonResults);
+  } catch {
+    summary = { passed: 0, failed: 0, skipped: 0 };
+  }
+  if (code !== 0 && summary.failed === 0) {
+    // A global setup or an unhandled error fails the run without failing a test: still a failure.
+    log(`vitest exited with code ${code} (see the errors above)`);
+    summary.failed = 1;
+  }
+  log(`finished in ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${path.relative(projectRoot, resultsFile)}`);
+  console.log(summaryLine(summary));
+  return summary.failed > 0 || code !== 0 ? 1 : 0;
+}
+
+process.exitCode = await main();
