@@ -184,7 +184,7 @@ export function validateProblem(problem: Problem): void {
 
   if (!Array.isArray(problem.vehicles) || problem.vehicles.length === 0) issues.push('at least one vehicle is required');
   if (!Array.isArray(problem.jobs)) issues.push('jobs must be an array');
-  if (issues.length > 0) throw new InputError(issues[0] ?? 'invalid problem', issues);
+  if (!Array.isArray(problem.vehicles) || !Array.isArray(problem.jobs)) throw new InputError(issues[0] ?? 'invalid problem', issues);
 
   const vehicleIds = new Set<string>();
   for (const [i, v] of problem.vehicles.entries()) {

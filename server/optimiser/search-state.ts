@@ -40,7 +40,7 @@ export class SearchState {
 
   /** Starts an undoable step. */
   begin(): void {
-    this.touchedCount = 0;
+    this.commit();
     this.backupPool.set(this.pool.subarray(0, this.poolSize));
     this.backupPoolSize = this.poolSize;
   }

@@ -186,7 +186,9 @@ function eliminateRoutes(
   };
 
   if (missing() > 0 || !removeSmallestRoute()) return { snapshot: bestSnapshot, cost: bestCost };
+  state.begin();
   ruinRecreate.recreate(false);
+  state.commit();
   let currentMissing = missing();
   let currentAbsence = absenceSum();
   while (budget.progress() < share) {
