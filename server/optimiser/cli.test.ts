@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseOptw, parseSolomon } from './parsers.ts';
+
+const root = join(import.meta.dirname, '../..');
+const c101 = join(root, 'data/solomon/C101.txt');
+
+describe('benchmark parsers', () => {
+  it('reads a Solomon file: fleet, capacity, customers, windows and Euclidean travel', () => {
+    const instance = parseSolomon(readFileSync(c101, 'utf8'));
+    expect(instance.name).toBe('C101');
+    expect(instance.vehicleCount).toBe(25);
+    expect(instance.capacity).toBe(200);
+    expect(instance.problem.jobs).toHaveLength(100);
+    expect(instance.problem.jobs[0]).toMatchObject({ id: '1', demand: 10, service: 90, windows: [{ start: 912, end: 967 }] });
+    expect(instance.problem.vehicles[0]?.shift).toEqual({ start: 0, end: 1236 });
+    // Depot (40,50) to customer 1 (45,68).
+    expect(instance.problem.matrix.durations[1]).toBeCloseTo(Math.hypot(5, 18), 12);
+  });
+
+  it('reads an orienteering file with scores as optional priorities', () => {
+    const text = ['4 10 2 1', '0 200', ' 0 0 0 0 0 0 0 0 100', ' 1 3 4 5 10 1 1 1 0 50', ' 2 6 8 5 7 1 1 1 10 60'].join('\n');
+    const instance = parseOptw(text, 2);
+    expect(instance.problem.vehicles).toHaveLength(2);
+    expect(instance.problem.jobs[1]).toMatchObject({ id: '2', service: 5, priority: 7, mandatory: false, windows: [{ start: 10, end: 60 }] });
+    expect(instance.problem.matrix.durations[1]).toBe(5);
+  });
+});
+
+describe('solve command line', () => {
+  it('prints vehicles, distance, time and routes that serve every customer once', () => {
+    const out = execFileSync('npx', ['tsx', 'server/optimiser/cli.ts', '--format', 'solomon', c101, '--time-limit', '0.5', '--seed', '3'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    const result = JSON.parse(out) as { vehicles: number; distance: number; ms: number; routes: number[][] };
+    expect(result.vehicles).toBe(result.routes.length);
+    expect(result.routes.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    // C101's optimum is 828.94 with 10 vehicles; half a second gets there or very close.
+    expect(result.distance).toBeLessThan(828.94 * 1.02);
+    expect(result.ms).toBeLessThan(1500);
+  });
+
+  it('exits with status 2 and an input error for a bad option', () => {
+    let status = 0;
+    let stderr = '';
+    try {
+      execFileSync('npx', ['tsx', 'server/optimiser/cli.ts', '--format', 'nope', c101], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      status = (error as { status: number }).status;
+      stderr = String((error as { stderr: string }).stderr);
+    }
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/^input error: --format/m);
+  });
+});
