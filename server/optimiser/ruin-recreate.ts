@@ -24,6 +24,7 @@ export class RuinRecreate {
   private readonly classStamp: Int32Array;
   private stamp = 0;
   private readonly order: Int32Array;
+  private readonly hasOptional: boolean;
 
   constructor(
     private readonly model: Model,
@@ -36,6 +37,9 @@ export class RuinRecreate {
     this.sortKey = new Float64Array(model.nJobs);
     this.classStamp = new Int32Array(model.nVehicles);
     this.order = new Int32Array(model.nJobs);
+    let optional = false;
+    for (let job = 0; job < model.nJobs; job++) if (model.mandatory[job] === 0) optional = true;
+    this.hasOptional = optional;
   }
 
   /** Removes strings of jobs around a random planned job. */
@@ -115,6 +119,11 @@ export class RuinRecreate {
     const { model, state, rng } = this;
     const count = state.poolSize;
     if (count === 0) return;
+    // With optional jobs the scarce resource is time: half of the time, fill by value per time used.
+    if (this.hasOptional && rng.next() < 0.5) {
+      this.recreateByRatio(allowNewRoutes);
+      return;
+    }
     const order = this.order;
     order.set(state.pool.subarray(0, count));
     this.sortPool(count);
@@ -164,6 +173,67 @@ export class RuinRecreate {
       state.routeOf[job] = bestRoute.vehicle;
       const index = state.pool.subarray(0, state.poolSize).indexOf(job);
       state.removeFromPool(index);
+    }
+  }
+
+  /**
+   * Repeatedly inserts the pooled job with the best priority per unit of added travel and service,
+   * mandatory jobs first. Quadratic in the pool size, so used only when optional jobs exist.
+   */
+  private recreateByRatio(allowNewRoutes: boolean): void {
+    const { model, state, rng } = this;
+    const logKeep = Math.log(1 - this.params.blinkRate);
+    const nextGap = (): number => (logKeep < 0 ? Math.floor(Math.log(1 - rng.next()) / logKeep) : Infinity);
+    let gap = nextGap();
+    const size = model.size;
+    for (;;) {
+      let bestScore = -Infinity;
+      let bestIndex = -1;
+      let bestRoute: Route | undefined;
+      let bestAfter = -1;
+      for (let index = 0; index < state.poolSize; index++) {
+        const job = state.pool[index] as number;
+        const mandatory = model.mandatory[job] === 1;
+        const value = mandatory ? 1e12 : (model.priority[job] as number);
+        const jobLoc = model.loc[job] as number;
+        const lastEnd = model.lastTwEnd[job] as number;
+        const compatBase = job * model.nVehicles;
+        this.stamp++;
+        for (const route of state.routes) {
+          const v = route.vehicle;
+          if (model.compat[compatBase + v] === 0) continue;
+          if (route.jobCount === 0) {
+            if (!allowNewRoutes) continue;
+            const cls = model.vClass[v] as number;
+            if (this.classStamp[cls] === this.stamp) continue;
+            this.classStamp[cls] = this.stamp;
+          }
+          for (let after = 0; after <= route.len; after++) {
+            if ((route.es[after] as number) + (model.dur[(route.effLoc[after] as number) * size + jobLoc] as number) > lastEnd) break;
+            if (gap-- === 0) {
+              gap = nextGap();
+              continue;
+            }
+            const delta = insertionDelta(route, job, after, state.scratch);
+            if (Number.isNaN(delta)) continue;
+            if (!mandatory && delta >= model.priorityWeight * value) continue;
+            const score = value / (Math.max(0, delta) + (model.service[job] as number) + 1e-9);
+            if (score > bestScore) {
+              bestScore = score;
+              bestIndex = index;
+              bestRoute = route;
+              bestAfter = after;
+            }
+          }
+        }
+      }
+      if (bestRoute === undefined) return;
+      const job = state.pool[bestIndex] as number;
+      state.touch(bestRoute.vehicle);
+      bestRoute.insertAt(bestAfter + 1, job);
+      bestRoute.update();
+      state.routeOf[job] = bestRoute.vehicle;
+      state.removeFromPool(bestIndex);
     }
   }
 
