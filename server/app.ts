@@ -69,7 +69,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(riskAreas, { pool });
   await app.register(tiles, { pool, config });
 
-  if (existsSync(path.join(clientDist, 'index.html'))) {
+  const clientBuilt = existsSync(path.join(clientDist, 'index.html'));
+  if (clientBuilt) {
     await app.register(fastifyStatic, {
       root: clientDist,
       wildcard: false,
@@ -78,14 +79,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         res.setHeader('Cache-Control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
-    // Client-side routes (/wall, /login...) get the single-page app.
-    app.setNotFoundHandler((request, reply) => {
-      const url = request.url.split('?')[0] ?? '';
-      if (request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/tiles/') && !path.extname(url)) {
-        return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
-      }
-      return reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${url}` });
-    });
   }
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0] ?? '';
+    // Client-side routes (/wall, /login...) get the single-page app.
+    if (clientBuilt && request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/tiles/') && !path.extname(url)) {
+      return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
+    }
+    return reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${url}` });
+  });
   return app;
 }

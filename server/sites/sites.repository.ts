@@ -19,7 +19,7 @@ const siteFeatureJson = `json_build_object(
     'synthetic', s.synthetic))`;
 
 const siteFilterSql = `s.area_path <@ $1::ltree
-  AND ($2::float8[] IS NULL OR s.geom && ST_MakeEnvelope($2[1], $2[2], $2[3], $2[4], 4326))
+  AND ($2::float8[] IS NULL OR ST_Intersects(s.geom, ST_MakeEnvelope($2[1], $2[2], $2[3], $2[4], 4326)))
   AND ($3::text[] IS NULL OR s.category = ANY ($3))`;
 
 export async function listSites(db: Queryable, filter: SiteFilter): Promise<{ total: number; features: SiteFeature[] }> {
