@@ -17,10 +17,24 @@ export interface PartitionOptions {
   oversample: number;
   /** denser near the city centre (true) or uniform (false) */
   weighted: boolean;
+  /** rounds of Lloyd relaxation (0 = raw random Voronoi) */
+  relax: number;
   /** rank-1 children take the cells nearest the city centre (true) or the parent's label point */
   towardCityCentre: boolean;
   /** restrict to parents under this ltree path (e.g. '310000.310101'); null for all */
   under: string | null;
+}
+
+// Per level: streets and communities denser toward the centre, grids even; one or two relaxations.
+const levelSettings: Record<ChildLevel, Pick<PartitionOptions, 'oversample' | 'weighted' | 'towardCityCentre' | 'relax'>> = {
+  street: { oversample: 4, weighted: true, towardCityCentre: true, relax: 1 },
+  community: { oversample: 4, weighted: true, towardCityCentre: false, relax: 1 },
+  grid: { oversample: 1, weighted: false, towardCityCentre: false, relax: 2 },
+};
+
+/** The demo's settings for a level; `under` limits generation to one subtree (tests). */
+export function partitionOptions(level: ChildLevel, seed: number, under: string | null = null): PartitionOptions {
+  return { level, seed, under, ...levelSettings[level] };
 }
 
 const parentLevel: Record<ChildLevel, string> = { street: 'district', community: 'street', grid: 'community' };
@@ -102,10 +116,38 @@ export async function generateLevel(db: Queryable, options: PartitionOptions): P
   );
   if (short.rows[0]) throw new Error(`could not place ${options.level} seeds in ${short.rows[0].code}`);
 
-  // One Voronoi diagram per parent; each cell goes to the child whose rank its generator point has.
+  await voronoiCells(db);
+  // Lloyd relaxation: move each seed to its clipped cell's centroid (or a point on its surface when
+  // the centroid falls outside), then cut again: evens out the slivers that clustered random seeds
+  // leave, while the seeds stay inside the parent so no child can come out empty.
+  for (let round = 0; round < options.relax; round += 1) {
+    await db.query(
+      `UPDATE demo_picked k
+          SET geom = CASE WHEN ST_Intersects(c.geom, ST_Centroid(c.geom)) THEN ST_Centroid(c.geom) ELSE ST_PointOnSurface(c.geom) END
+         FROM demo_cells c
+        WHERE c.parent_code = k.code AND c.rank = k.rank`,
+    );
+    await voronoiCells(db);
+  }
   const generated = await db.query(
     `INSERT INTO demo_generated (code, geom)
-     SELECT ch.code, ST_Multi(ST_CollectionExtract(ST_Intersection(cell.geom, p.geom), 3))
+     SELECT ch.code, c.geom
+       FROM demo_cells c JOIN demo_children ch ON ch.parent_code = c.parent_code AND ch.rank = c.rank
+     UNION ALL
+     SELECT ch.code, p.geom
+       FROM demo_parent p JOIN demo_children ch ON ch.parent_code = p.code
+      WHERE p.n = 1`,
+  );
+  return generated.rowCount ?? 0;
+}
+
+/** One Voronoi diagram per parent, clipped to it; each cell takes the rank of its seed point. */
+async function voronoiCells(db: Queryable): Promise<void> {
+  await db.query('CREATE TEMP TABLE IF NOT EXISTS demo_cells (parent_code text NOT NULL, rank integer NOT NULL, geom geometry NOT NULL, PRIMARY KEY (parent_code, rank))');
+  await db.query('TRUNCATE demo_cells');
+  await db.query(
+    `INSERT INTO demo_cells (parent_code, rank, geom)
+     SELECT p.code, owner.rank, ST_Multi(ST_CollectionExtract(ST_Intersection(cell.geom, p.geom), 3))
        FROM demo_parent p
       CROSS JOIN LATERAL ST_Dump(ST_VoronoiPolygons(
               (SELECT ST_Collect(k.geom ORDER BY k.rank) FROM demo_picked k WHERE k.code = p.code),
@@ -114,14 +156,8 @@ export async function generateLevel(db: Queryable, options: PartitionOptions): P
               SELECT k.rank FROM demo_picked k
                WHERE k.code = p.code AND ST_Intersects(cell.geom, k.geom)
                ORDER BY k.rank LIMIT 1) owner
-       JOIN demo_children ch ON ch.parent_code = p.code AND ch.rank = owner.rank
-      WHERE p.n > 1
-     UNION ALL
-     SELECT ch.code, p.geom
-       FROM demo_parent p JOIN demo_children ch ON ch.parent_code = p.code
-      WHERE p.n = 1`,
+      WHERE p.n > 1`,
   );
-  return generated.rowCount ?? 0;
 }
 
 /** Generates one level of children for every parent that has planned children, into areas. */

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { siteCategories, type SiteCategory } from '../server/contracts/sites.ts';
 import { seedDemoUsers } from '../server/auth/demo-users.ts';
 import { planAreas, type PlannedArea } from './area-plan.ts';
-import { cityCentre, createChildrenTable, insertGeneratedLevel } from './area-generator.ts';
+import { cityCentre, createChildrenTable, insertGeneratedLevel, partitionOptions } from './area-generator.ts';
 import type { Divisions } from './extract-shanghai.ts';
 import { describeSite, realTransportHubs, siteQuota, type SitePoint } from './site-catalogue.ts';
 import { insertRiskAreas } from './risk-areas.ts';
@@ -80,32 +80,44 @@ export async function insertCityAndDistricts(db: pg.ClientBase, divisions: Divis
   const outlines = await readDistrictOutlines();
   const population = divisions.districts.reduce((sum, d) => sum + d.population, 0);
 
+  const byCode = new Map(outlines.map((o) => [o.code, o.geometry]));
+  // The source outlines overlap their neighbours slightly (quantised to 1/1024 degree): each
+  // district gives up what earlier districts (by code) already hold, so districts never overlap.
+  await db.query(`CREATE TEMP TABLE demo_districts AS
+     SELECT d.code, d.name, d.name_en, d.population,
+            ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(d.geometry), 4326)), 3)) AS geom
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[]) AS d (code, name, name_en, population, geometry)`, [
+    divisions.districts.map((d) => d.code),
+    divisions.districts.map((d) => d.name),
+    divisions.districts.map((d) => d.nameEn),
+    divisions.districts.map((d) => d.population),
+    divisions.districts.map((d) => {
+      const geometry = byCode.get(d.code);
+      if (!geometry) throw new Error(`no outline for district ${d.code}`);
+      return geometry;
+    }),
+  ]);
+  await db.query(
+    `UPDATE demo_districts d
+        SET geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Difference(d.geom, e.earlier)), 3))
+       FROM (SELECT x.code, (SELECT ST_Union(y.geom) FROM demo_districts y WHERE y.code < x.code AND ST_Intersects(y.geom, x.geom)) AS earlier
+               FROM demo_districts x) e
+      WHERE e.code = d.code AND e.earlier IS NOT NULL`,
+  );
   // The city is the union of its districts, so the two levels agree by construction.
   await db.query(
     `INSERT INTO areas (code, level, parent_code, path, name, name_en, population, synthetic, geom)
-     SELECT '310000', 'city', NULL, '310000', '上海市', 'Shanghai', $2, false,
-            ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326))), 3))
-       FROM unnest($1::text[]) g`,
-    [outlines.map((o) => o.geometry), population],
+     SELECT '310000', 'city', NULL, '310000', '上海市', 'Shanghai', $1, false,
+            ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(geom)), 3))
+       FROM demo_districts`,
+    [population],
   );
-  const byCode = new Map(outlines.map((o) => [o.code, o.geometry]));
   await db.query(
     `INSERT INTO areas (code, level, parent_code, path, name, name_en, population, synthetic, geom)
-     SELECT d.code, 'district', '310000', text2ltree('310000.' || d.code), d.name, d.name_en, d.population, false,
-            ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(d.geometry), 4326)), 3))
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[]) AS d (code, name, name_en, population, geometry)`,
-    [
-      divisions.districts.map((d) => d.code),
-      divisions.districts.map((d) => d.name),
-      divisions.districts.map((d) => d.nameEn),
-      divisions.districts.map((d) => d.population),
-      divisions.districts.map((d) => {
-        const geometry = byCode.get(d.code);
-        if (!geometry) throw new Error(`no outline for district ${d.code}`);
-        return geometry;
-      }),
-    ],
+     SELECT code, 'district', '310000', text2ltree('310000.' || code), name, name_en, population, false, geom
+       FROM demo_districts ORDER BY code`,
   );
+  await db.query('DROP TABLE demo_districts');
 }
 
 async function loadAreas(db: pg.ClientBase, seed: number, log: (line: string) => void): Promise<void> {
@@ -118,11 +130,11 @@ async function loadAreas(db: pg.ClientBase, seed: number, log: (line: string) =>
   await insertPlanned(db, [...plan.streets, ...plan.communities, ...plan.grids]);
   await db.query('ANALYZE demo_children');
 
-  const streets = await insertGeneratedLevel(db, { level: 'street', seed, oversample: 4, weighted: true, towardCityCentre: true, under: null });
+  const streets = await insertGeneratedLevel(db, partitionOptions('street', seed));
   log(`areas: streets ${streets}/${plan.streets.length}`);
-  const communities = await insertGeneratedLevel(db, { level: 'community', seed, oversample: 4, weighted: true, towardCityCentre: false, under: null });
+  const communities = await insertGeneratedLevel(db, partitionOptions('community', seed));
   log(`areas: communities ${communities}/${plan.communities.length}`);
-  const grids = await insertGeneratedLevel(db, { level: 'grid', seed, oversample: 1, weighted: false, towardCityCentre: false, under: null });
+  const grids = await insertGeneratedLevel(db, partitionOptions('grid', seed));
   log(`areas: grids ${grids}/${plan.grids.length}`);
   if (streets !== plan.streets.length || communities !== plan.communities.length || grids !== plan.grids.length) {
     throw new Error(`generated ${streets}/${communities}/${grids} areas, planned ${plan.streets.length}/${plan.communities.length}/${plan.grids.length}`);
@@ -146,7 +158,7 @@ async function loadSites(db: pg.ClientBase, seed: number, log: (line: string) =>
     `WITH q AS (
        SELECT * FROM unnest($1::text[], $2::int[], $3::text[]) WITH ORDINALITY AS q (category, n, placement, qi)
      ),
-     g AS (
+     g AS MATERIALIZED (
        SELECT a.code, a.geom, a.parent_code, greatest(a.population, 1)::float8 AS people,
               ST_Area(a.geom::geography) / 1e6 AS km2,
               sqrt(power((ST_X(a.label_point) - $5) * 95.2, 2) + power((ST_Y(a.label_point) - $6) * 110.6, 2)) AS dist_km
@@ -251,7 +263,8 @@ function hubHours(allDay: boolean): Record<string, Array<[string, string]>> {
 
 export async function loadDemo(connectionString: string, options: LoadDemoOptions = {}): Promise<DemoSummary> {
   const started = performance.now();
-  const log = options.log ?? (() => undefined);
+  const sink = options.log ?? (() => undefined);
+  const log = (line: string): void => sink(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   const password = options.password ?? (process.env.DEMO_PASSWORD || 'demo-password');
   const seed = options.seed ?? DEFAULT_SEED;
   const client = new pg.Client({ connectionString, application_name: 'ecc-load-demo' });
