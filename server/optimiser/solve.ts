@@ -22,8 +22,8 @@ import { LocalSearch } from './local-search.ts';
 export const DEFAULT_TIME_LIMIT_MS = 2000;
 
 /** Annealing temperatures as multiples of the average cost per served job. */
-const START_TEMPERATURE = 0.3;
-const END_TEMPERATURE = 0.003;
+const START_TEMPERATURE = 1.5;
+const END_TEMPERATURE = 0.005;
 /** Share of the budget spent removing vehicles under the fleet objective. */
 const FLEET_PHASE_SHARE = 0.6;
 
