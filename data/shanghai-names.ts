@@ -65,7 +65,8 @@ export type PinyinOf = (text: string) => string[];
 
 /** "陆家嘴" → "Lujiazui", "静安" → "Jing'an"; non-Chinese characters are kept. */
 export function toPinyin(text: string, pinyinOf: PinyinOf): string {
-  const syllables = pinyinOf(text.replaceAll('（', '(').replaceAll('）', ')'));
+  // Full-width punctuation becomes ASCII: "田林一、二村" → "Tianlinyi-ercun".
+  const syllables = pinyinOf(text.replaceAll('（', '(').replaceAll('）', ')').replaceAll('、', '-').replaceAll('，', ','));
   let out = '';
   for (const syllable of syllables) {
     const s = syllable.toLowerCase().replaceAll('ü', 'v').replaceAll('v', 'ü');
