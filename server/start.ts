@@ -30,11 +30,10 @@ async function main(): Promise<void> {
   if (migrations.applied.length > 0) log(`migrations: ${migrations.applied.length} applied`);
 
   const demo = await step('demo', () => loadDemo(url, { log, password: config.demoPassword }));
-  log(
-    demo.loaded
-      ? `demo: loaded ${demo.areas} areas, ${demo.sites} sites, ${demo.riskAreas} risk areas, ${demo.users} users in ${seconds(demo.ms)}`
-      : 'demo: already loaded',
-  );
+  // The loader itself says when it has nothing to do.
+  if (demo.loaded) {
+    log(`demo: loaded ${demo.areas} areas, ${demo.sites} sites, ${demo.riskAreas} risk areas, ${demo.users} users in ${seconds(demo.ms)}`);
+  }
 
   const client = await step('client', () => ensureClientBuilt({ log }));
   if (!client.built) log('client: up to date');

@@ -35,7 +35,7 @@ function runVitest(args: string[]): Promise<number> {
   const vitest = path.join(projectRoot, 'node_modules', '.bin', 'vitest');
   const argv = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(vitest, argv, { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? (process.stdout.isTTY ? '1' : '0') } });
+    const child = spawn(vitest, argv, { cwd: projectRoot, stdio: 'inherit' });
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });

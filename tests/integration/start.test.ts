@@ -55,7 +55,7 @@ describe('npm start', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<div id="root"|<script type="module"/);
 
-    await stop(first);
+    await stop(first, port);
   });
 
   it('a second start on the loaded database takes seconds', { timeout: 120_000 }, async () => {
@@ -63,12 +63,13 @@ describe('npm start', () => {
     const second = await npmStart(port, 60_000);
     console.log(`second start: ${(second.readyMs / 1000).toFixed(1)} s`);
     expect(second.readyMs).toBeLessThan(15_000);
-    expect(second.output()).toMatch(/demo: already loaded/);
+    expect(second.output()).not.toMatch(/demo: loaded/);
+    expect(await query<{ users: number }>('SELECT count(*)::int AS users FROM users')).toEqual({ users: demoUsers.length });
     expect(second.output()).toMatch(/client: up to date/);
     expect(second.output()).not.toMatch(/applying migration/);
     const health = await fetch(`http://127.0.0.1:${port}/api/health`);
     expect(await health.json()).toMatchObject({ ok: true });
-    await stop(second);
+    await stop(second, port);
   });
 });
 
@@ -123,13 +124,29 @@ async function npmStart(port: number, timeoutMs: number): Promise<Started> {
   return { pid, output: () => output, exited, readyMs: performance.now() - startedAt };
 }
 
-/** SIGTERM as a terminal or a process manager would send it; the server must close and exit 0. */
-async function stop(started: Started): Promise<void> {
+/**
+ * SIGTERM to the whole process group, as a terminal's Ctrl-C or a service manager does (npm itself
+ * does not pass signals on): the server must close and every process of the tree be gone, port freed.
+ */
+async function stop(started: Started, port: number): Promise<void> {
   killGroup(started.pid, 'SIGTERM');
-  const code = await Promise.race([started.exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 15_000))]);
+  const deadline = Date.now() + 15_000;
+  while (groupAlive(started.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  const survived = groupAlive(started.pid);
+  if (survived) killGroup(started.pid, 'SIGKILL');
   running.delete(started.pid);
-  if (code === 'timeout') killGroup(started.pid, 'SIGKILL');
-  expect(code, started.output()).toBe(0);
+  expect(survived, `still running 15 s after SIGTERM:\n${started.output()}`).toBe(false);
+  expect(started.output()).not.toMatch(/\[start\] failed/);
+  expect(await fetch(`http://127.0.0.1:${port}/api/health`).then(() => 'answered', () => 'refused')).toBe('refused');
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
