@@ -26,7 +26,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['tests/integration/**/*.test.ts'],
+          include: ['tests/integration/**/*.test.ts', 'tests/realtime/**/*.test.ts'],
           globalSetup: ['tests/helpers/database-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 300_000,

@@ -17,6 +17,9 @@ import areas from './areas/index.ts';
 import sites from './sites/index.ts';
 import riskAreas from './risk-areas/index.ts';
 import tiles from './tiles/index.ts';
+import realtime from './realtime/index.ts';
+import screening from './screening/index.ts';
+import stats from './stats/index.ts';
 
 export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
@@ -68,6 +71,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sites, { pool });
   await app.register(riskAreas, { pool });
   await app.register(tiles, { pool, config });
+  await app.register(realtime, { pool, config });
+  await app.register(screening, { pool, config });
+  await app.register(stats, { pool, config });
 
   const clientBuilt = existsSync(path.join(clientDist, 'index.html'));
   if (clientBuilt) {

@@ -10,6 +10,10 @@ export interface Config {
   basemapStyleUrl: string | undefined;
   logLevel: string;
   secureCookies: boolean;
+  /** The city's time zone: days, deadlines and daily counts follow it, not the server's. */
+  cityTimeZone: string;
+  /** When set, socket.io shares rooms across server processes through Redis. */
+  redisUrl: string | undefined;
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -22,6 +26,15 @@ function intFromEnv(name: string, fallback: number, min: number, max: number): n
   return value;
 }
 
+function validTimeZone(zone: string): string {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+    return zone;
+  } catch {
+    throw new Error(`CITY_TIME_ZONE "${zone}" is not a known IANA time zone (e.g. Asia/Shanghai)`);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: intFromEnv('PORT', 8080, 0, 65535),
@@ -32,5 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     basemapStyleUrl: env.BASEMAP_STYLE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: env.SECURE_COOKIES === 'true',
+    cityTimeZone: validTimeZone(env.CITY_TIME_ZONE || 'Asia/Shanghai'),
+    redisUrl: env.REDIS_URL || undefined,
   };
 }

@@ -14,6 +14,16 @@ export async function findAreaPath(db: Queryable, code: string): Promise<AreaSco
   return rows[0];
 }
 
+export async function findAreaPaths(db: Queryable, codes: string[]): Promise<AreaScopeRow[]> {
+  const { rows } = await db.query<AreaScopeRow>('SELECT code, path::text AS path, level FROM areas WHERE code = ANY ($1)', [codes]);
+  return rows;
+}
+
+/** Whether an ltree path lies at or below the scope path. */
+export function pathWithin(path: string, scope: string): boolean {
+  return path === scope || path.startsWith(`${scope}.`);
+}
+
 export async function getAreaFeature(db: Queryable, code: string): Promise<AreaFeature | undefined> {
   const { rows } = await db.query<{ feature: AreaFeature }>(
     `SELECT json_build_object(

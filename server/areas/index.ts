@@ -12,8 +12,7 @@ import * as repo from './areas.repository.ts';
 export async function areaInScope(pool: Pool, user: AuthUser, code: string): Promise<repo.AreaScopeRow> {
   const area = await repo.findAreaPath(pool, code);
   if (!area) throw notFound(`No area with code ${code} / 无此区划代码`);
-  const scope = user.jurisdictionPath;
-  if (area.path !== scope && !area.path.startsWith(`${scope}.`)) {
+  if (!repo.pathWithin(area.path, user.jurisdictionPath)) {
     throw forbidden(`Area ${code} is outside your jurisdiction ${user.jurisdictionCode} / 超出管辖范围`);
   }
   return area;

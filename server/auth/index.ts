@@ -37,6 +37,20 @@ export function currentUser(request: FastifyRequest): AuthUser {
   return request.user;
 }
 
+/** The signed-in user if their role is one of those given; 403 otherwise. */
+export function requireRole(request: FastifyRequest, allowed: ReadonlySet<Role>, action: string): AuthUser {
+  const user = currentUser(request);
+  if (!allowed.has(user.role)) throw forbidden(`Role ${user.role} may not ${action} / 该角色无此权限`);
+  return user;
+}
+
+/** The user of a session cookie header (for socket handshakes, which do not pass through Fastify hooks). */
+export async function userFromCookies(pool: Pool, cookies: Record<string, string | undefined>): Promise<AuthUser | undefined> {
+  const token = cookies[sessionCookie];
+  if (!token || token.length > 128) return undefined;
+  return repo.findSessionUser(pool, hashToken(token));
+}
+
 export function requireWriter(request: FastifyRequest): AuthUser {
   const user = currentUser(request);
   if (!canWrite(user)) throw forbidden(`Role ${user.role} may not change data / 该角色无修改权限`);
@@ -68,10 +82,7 @@ async function authPlugin(app: FastifyInstance, deps: { pool: Pool; config: Conf
   app.decorateRequest('user', null);
 
   app.addHook('onRequest', async (request) => {
-    const token = request.cookies[sessionCookie];
-    if (token && token.length <= 128) {
-      request.user = (await repo.findSessionUser(pool, hashToken(token))) ?? null;
-    }
+    request.user = (await userFromCookies(pool, request.cookies)) ?? null;
     if (!request.user && needsSession(request.url)) throw unauthenticated();
   });
 

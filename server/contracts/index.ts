@@ -4,3 +4,6 @@ export * from './sites.ts';
 export * from './risk-areas.ts';
 export * from './auth.ts';
 export * from './tiles.ts';
+export * from './screening.ts';
+export * from './stats.ts';
+export * from './live.ts';

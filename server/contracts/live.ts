@@ -1,0 +1,25 @@
+// socket.io namespace /live: typed events shared by the server and the client.
+import { Type, type Static } from 'typebox';
+import { AreaCode } from './common.ts';
+import type { AreaDayCounts } from './stats.ts';
+
+export const liveNamespace = '/live';
+export const maxWatchedAreas = 500;
+
+export const WatchRequest = Type.Object(
+  { areas: Type.Array(AreaCode, { minItems: 1, maxItems: maxWatchedAreas }) },
+  { additionalProperties: false },
+);
+export type WatchRequest = Static<typeof WatchRequest>;
+
+export type WatchReply = { data: AreaDayCounts[] } | { error: { code: string; message: string } };
+
+export interface LiveClientToServerEvents {
+  /** Replaces the set of watched areas; the ack carries today's figures for each. */
+  'areas:watch': (request: WatchRequest, ack: (reply: WatchReply) => void) => void;
+}
+
+export interface LiveServerToClientEvents {
+  /** An area's full figures for the day, after a change (at most four a second per area). */
+  'counts:updated': (update: AreaDayCounts) => void;
+}

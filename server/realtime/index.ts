@@ -1,0 +1,111 @@
+// socket.io namespace /live: a client watches areas, gets their figures at once (the ack), then
+// `counts:updated` with full figures whenever they change. Rooms are shared across server
+// processes through Redis when REDIS_URL is set.
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
+import { Compile } from 'typebox/compile';
+import type { Config } from '../config.ts';
+import type { Pool } from '../infra/db.ts';
+import { cityDay } from '../infra/city-time.ts';
+import { userFromCookies, type AuthUser } from '../auth/index.ts';
+import { findAreaPaths, pathWithin } from '../areas/areas.repository.ts';
+import { countsForAreas } from '../stats/stats.repository.ts';
+import {
+  WatchRequest,
+  liveNamespace,
+  type LiveClientToServerEvents,
+  type LiveServerToClientEvents,
+  type WatchReply,
+} from '../contracts/live.ts';
+import { createCountsBatcher, type CountsBatcher } from './counts-batcher.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    liveCounts: CountsBatcher;
+  }
+}
+
+interface SocketData {
+  user: AuthUser;
+}
+
+const watchRequest = Compile(WatchRequest);
+const roomOf = (area: string) => `area:${area}`;
+
+function refuse(code: string, message: string): WatchReply {
+  return { error: { code, message } };
+}
+
+async function realtimePlugin(app: FastifyInstance, deps: { pool: Pool; config: Config }) {
+  const { pool, config } = deps;
+  const io = new Server<LiveClientToServerEvents, LiveServerToClientEvents, Record<string, never>, SocketData>(app.server, {
+    serveClient: false,
+    // Same origin only: the page and the socket are served by this process.
+    cors: { origin: false },
+    maxHttpBufferSize: 1e5,
+  });
+
+  const redisClients: Array<ReturnType<typeof createClient>> = [];
+  if (config.redisUrl) {
+    const publisher = createClient({ url: config.redisUrl });
+    const subscriber = publisher.duplicate();
+    publisher.on('error', (error) => app.log.warn({ err: error }, 'redis publisher'));
+    subscriber.on('error', (error) => app.log.warn({ err: error }, 'redis subscriber'));
+    await Promise.all([publisher.connect(), subscriber.connect()]);
+    redisClients.push(publisher, subscriber);
+    io.adapter(createAdapter(publisher, subscriber));
+  }
+
+  const live = io.of(liveNamespace);
+  live.use(async (socket, next) => {
+    try {
+      const user = await userFromCookies(pool, app.parseCookie(socket.handshake.headers.cookie ?? ''));
+      if (!user) return next(Object.assign(new Error('unauthenticated'), { data: { code: 'unauthenticated', message: 'Please sign in / 请先登录' } }));
+      socket.data.user = user;
+      next();
+    } catch (error) {
+      next(error as Error);
+    }
+  });
+
+  live.on('connection', (socket) => {
+    socket.on('areas:watch', async (request, ack) => {
+      if (typeof ack !== 'function') return;
+      try {
+        if (!watchRequest.Check(request)) {
+          const first = watchRequest.Errors(request)[0];
+          return ack(refuse('validation_failed', `areas:watch expects { areas: [area code, ...] } (1–500): ${first?.instancePath ?? ''} ${first?.message ?? ''}`.trim()));
+        }
+        const codes = [...new Set(request.areas)];
+        const found = new Map((await findAreaPaths(pool, codes)).map((area) => [area.code, area.path]));
+        const unknown = codes.filter((code) => !found.has(code));
+        if (unknown.length > 0) return ack(refuse('not_found', `No area with code ${unknown.join(', ')} / 无此区划代码`));
+        const outside = codes.filter((code) => !pathWithin(found.get(code)!, socket.data.user.jurisdictionPath));
+        if (outside.length > 0) return ack(refuse('forbidden', `Outside your jurisdiction: ${outside.join(', ')} / 超出管辖范围`));
+        for (const room of socket.rooms) {
+          if (room.startsWith('area:') && !codes.includes(room.slice(5))) await socket.leave(room);
+        }
+        await socket.join(codes.map(roomOf));
+        ack({ data: await countsForAreas(pool, codes, cityDay(new Date(), config.cityTimeZone)) });
+      } catch (error) {
+        app.log.error({ err: error }, 'areas:watch failed');
+        ack(refuse('internal', 'Could not read the figures / 读取失败'));
+      }
+    });
+  });
+
+  const batcher = createCountsBatcher((row) => live.to(roomOf(row.area)).emit('counts:updated', row));
+  app.decorate('liveCounts', batcher);
+
+  app.addHook('preClose', async () => {
+    batcher.close();
+    live.disconnectSockets(true);
+    io.engine.close();
+    await Promise.all(redisClients.map((client) => client.quit().catch(() => undefined)));
+  });
+}
+
+export default fp(realtimePlugin, { name: 'realtime', dependencies: ['@fastify/cookie'] });

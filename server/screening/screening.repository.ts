@@ -1,0 +1,123 @@
+import type { Queryable } from '../infra/db.ts';
+import type { AreaDayCounts } from '../contracts/stats.ts';
+import { areaDayCountsJson } from '../stats/stats.repository.ts';
+
+/** A record ready to store: located in a grid, its local day computed. */
+export interface ResolvedScreening {
+  id: string;
+  day: string;
+  at: string;
+  gridCode: string;
+  siteId: number | null;
+  temperature: number | null;
+  codeColour: string;
+  outcome: string;
+  itineraryFlag: boolean;
+}
+
+export async function ensurePartitions(db: Queryable, days: string[]): Promise<void> {
+  await db.query('SELECT ensure_screening_partition(d) FROM unnest($1::date[]) AS d', [days]);
+}
+
+/** Grids (by code) inside the scope: the ones that exist there. */
+export async function gridsInScope(db: Queryable, codes: string[], scopePath: string): Promise<Set<string>> {
+  const { rows } = await db.query<{ code: string }>(
+    `SELECT code FROM areas WHERE code = ANY ($1) AND level = 'grid' AND path <@ $2::ltree`,
+    [codes, scopePath],
+  );
+  return new Set(rows.map((row) => row.code));
+}
+
+/** Sites inside the scope, with the grid PostGIS assigned them. */
+export async function siteGrids(db: Queryable, ids: number[], scopePath: string): Promise<Map<number, string>> {
+  const { rows } = await db.query<{ id: number; gridCode: string }>(
+    `SELECT id, grid_code AS "gridCode" FROM sites WHERE id = ANY ($1) AND area_path <@ $2::ltree AND grid_code IS NOT NULL`,
+    [ids, scopePath],
+  );
+  return new Map(rows.map((row) => [row.id, row.gridCode]));
+}
+
+/** The grid containing each WGS-84 position (null outside every grid of the scope), in order. */
+export async function gridsAtPositions(db: Queryable, positions: Array<[number, number]>, scopePath: string): Promise<Array<string | null>> {
+  const { rows } = await db.query<{ code: string | null }>(
+    `SELECT (SELECT a.code FROM areas a
+              WHERE a.level = 'grid' AND a.path <@ $3::ltree
+                AND ST_Intersects(a.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))
+              ORDER BY a.code LIMIT 1) AS code
+       FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, n)
+      ORDER BY p.n`,
+    [positions.map((p) => p[0]), positions.map((p) => p[1]), scopePath],
+  );
+  return rows.map((row) => row.code);
+}
+
+/**
+ * Stores the records and updates the day's counters of their grids and every ancestor in one
+ * statement, so counters and events commit together. Records already stored (same day and id)
+ * are skipped and not counted. Counter rows are updated in key order so that concurrent batches
+ * lock shared ancestors (district, city) in the same order and cannot deadlock.
+ */
+export async function insertScreenings(
+  db: Queryable,
+  records: ResolvedScreening[],
+  receivedBy: string,
+): Promise<{ accepted: number; changed: AreaDayCounts[] }> {
+  const { rows } = await db.query<{ accepted: number; changed: AreaDayCounts[] }>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::date[], $3::timestamptz[], $4::text[], $5::bigint[],
+                            $6::numeric[], $7::text[], $8::text[], $9::boolean[])
+         AS t(id, day, at, grid_code, site_id, temperature, code_colour, outcome, itinerary_flag)
+     ), inserted AS (
+       INSERT INTO screening_events
+         (id, day, at, grid_code, area_path, site_id, temperature, code_colour, outcome, itinerary_flag, received_by)
+       SELECT i.id, i.day, i.at, i.grid_code, g.path, i.site_id, i.temperature, i.code_colour, i.outcome, i.itinerary_flag, $10
+         FROM input i JOIN areas g ON g.code = i.grid_code
+       ON CONFLICT DO NOTHING
+       RETURNING day, area_path, temperature, code_colour, outcome, itinerary_flag
+     ), deltas AS (
+       SELECT a.code AS area_code, i.day,
+              count(*) AS screened,
+              count(*) FILTER (WHERE i.temperature >= 37.3) AS abnormal_temp,
+              count(*) FILTER (WHERE i.code_colour = 'yellow') AS yellow_code,
+              count(*) FILTER (WHERE i.code_colour = 'red') AS red_code,
+              count(*) FILTER (WHERE i.outcome = 'refer') AS referred,
+              count(*) FILTER (WHERE i.outcome = 'deny') AS denied,
+              count(*) FILTER (WHERE i.itinerary_flag) AS itinerary_flagged
+         FROM inserted i
+        CROSS JOIN LATERAL unnest(string_to_array(i.area_path::text, '.')) AS a(code)
+        GROUP BY 1, 2
+        ORDER BY 1, 2
+     ), upserted AS (
+       INSERT INTO area_daily_counts AS c
+         (area_code, day, screened, abnormal_temp, yellow_code, red_code, referred, denied, itinerary_flagged)
+       SELECT * FROM deltas
+       ON CONFLICT (area_code, day) DO UPDATE SET
+         screened = c.screened + excluded.screened,
+         abnormal_temp = c.abnormal_temp + excluded.abnormal_temp,
+         yellow_code = c.yellow_code + excluded.yellow_code,
+         red_code = c.red_code + excluded.red_code,
+         referred = c.referred + excluded.referred,
+         denied = c.denied + excluded.denied,
+         itinerary_flagged = c.itinerary_flagged + excluded.itinerary_flagged,
+         version = c.version + 1,
+         updated_at = now()
+       RETURNING ${areaDayCountsJson} AS row
+     )
+     SELECT (SELECT count(*) FROM inserted)::int AS accepted,
+            COALESCE((SELECT json_agg(row) FROM upserted), '[]'::json) AS changed`,
+    [
+      records.map((r) => r.id),
+      records.map((r) => r.day),
+      records.map((r) => r.at),
+      records.map((r) => r.gridCode),
+      records.map((r) => r.siteId),
+      records.map((r) => r.temperature),
+      records.map((r) => r.codeColour),
+      records.map((r) => r.outcome),
+      records.map((r) => r.itineraryFlag),
+      receivedBy,
+    ],
+  );
+  const result = rows[0];
+  return { accepted: result?.accepted ?? 0, changed: result?.changed ?? [] };
+}

@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ErrorResponse } from '../contracts/common.ts';
+import { AreaCounts, AreaDayCounts, StatsParams, StatsQuery } from '../contracts/stats.ts';
+import { currentUser, requireRole } from '../auth/index.ts';
+import { areaInScope } from '../areas/index.ts';
+import type { Pool } from '../infra/db.ts';
+import type { Config } from '../config.ts';
+import { cityDay } from '../infra/city-time.ts';
+import { badRequest } from '../errors.ts';
+import { countsForAreas, findCountMismatches } from './stats.repository.ts';
+
+function dayOrToday(day: string | undefined, timeZone: string): string {
+  if (day === undefined) return cityDay(new Date(), timeZone);
+  const parsed = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== day) {
+    throw badRequest(`day ${day} is not a calendar date (YYYY-MM-DD) / 日期无效`);
+  }
+  return day;
+}
+
+export default async function statsRoutes(app: FastifyInstance, deps: { pool: Pool; config: Config }) {
+  const { pool, config } = deps;
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+
+  typed.get(
+    '/api/stats/consistency',
+    {
+      schema: {
+        tags: ['stats'],
+        summary: 'Rebuild a day\'s figures from the events and list every area where they differ from the live counters (admin)',
+        querystring: StatsQuery,
+        response: {
+          200: Type.Object({
+            day: Type.String(),
+            consistent: Type.Boolean(),
+            mismatches: Type.Array(Type.Object({
+              area: Type.String(),
+              stored: Type.Union([AreaCounts, Type.Null()]),
+              rebuilt: Type.Union([AreaCounts, Type.Null()]),
+            })),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      requireRole(request, new Set(['admin']), 'run the consistency check');
+      const day = dayOrToday(request.query.day, config.cityTimeZone);
+      const mismatches = await findCountMismatches(pool, day);
+      return { day, consistent: mismatches.length === 0, mismatches };
+    },
+  );
+
+  typed.get(
+    '/api/stats/:areaCode',
+    {
+      schema: {
+        tags: ['stats'],
+        summary: 'An area\'s live figures for a day (any level; default today in the city\'s time zone)',
+        params: StatsParams,
+        querystring: StatsQuery,
+        response: { 200: AreaDayCounts, ...errors },
+      },
+    },
+    async (request) => {
+      const area = await areaInScope(pool, currentUser(request), request.params.areaCode);
+      const [counts] = await countsForAreas(pool, [area.code], dayOrToday(request.query.day, config.cityTimeZone));
+      return counts!;
+    },
+  );
+}
