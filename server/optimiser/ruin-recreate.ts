@@ -25,6 +25,8 @@ export class RuinRecreate {
   private stamp = 0;
   private readonly order: Int32Array;
   private readonly hasOptional: boolean;
+  /** During route elimination: how often each job has been left out; hard jobs go first. */
+  absences: Float64Array | undefined;
 
   constructor(
     private readonly model: Model,
@@ -42,8 +44,8 @@ export class RuinRecreate {
     this.hasOptional = optional;
   }
 
-  /** Removes strings of jobs around a random planned job. */
-  ruin(): void {
+  /** Removes strings of jobs around a random planned job, or around `seed` when given. */
+  ruin(seed = -1): void {
     const { model, state, rng, params } = this;
     let planned = 0;
     let usedRoutes = 0;
@@ -59,8 +61,10 @@ export class RuinRecreate {
     const maxStrings = (4 * params.averageRemoved) / (1 + maxLength) - 1;
     const strings = Math.floor(rng.next() * maxStrings) + 1;
 
-    let seed = rng.int(model.nJobs);
-    while (state.routeOf[seed] === -1) seed = rng.int(model.nJobs);
+    if (seed < 0) {
+      seed = rng.int(model.nJobs);
+      while (state.routeOf[seed] === -1) seed = rng.int(model.nJobs);
+    }
     this.ruined.fill(0);
     let ruinedCount = 0;
     const n = model.nJobs;
@@ -243,6 +247,15 @@ export class RuinRecreate {
     const key = this.sortKey;
     const r = rng.next();
     const hasOptional = model.priorityWeight > 1;
+    const absences = this.absences;
+    if (absences !== undefined && rng.next() < 0.5) {
+      for (let i = 0; i < count; i++) {
+        const job = order[i] as number;
+        key[job] = -(absences[job] as number) + rng.next() * 1e-6;
+      }
+      order.sort((a, b) => (key[a] as number) - (key[b] as number));
+      return;
+    }
     // Weights after SISR (random 4, demand 4, far 2, close 1), plus window-based orders for VRPTW.
     if (r < 0.3) {
       for (let i = count - 1; i > 0; i--) {

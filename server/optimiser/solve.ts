@@ -25,7 +25,7 @@ export const DEFAULT_TIME_LIMIT_MS = 2000;
 const START_TEMPERATURE = 1.5;
 const END_TEMPERATURE = 0.005;
 /** Share of the budget spent removing vehicles under the fleet objective. */
-const FLEET_PHASE_SHARE = 0.6;
+const FLEET_PHASE_SHARE = 0.7;
 
 export function solve(problem: Problem, options: SolveOptions = {}): Solution {
   validateProblem(problem);
@@ -84,7 +84,7 @@ function runSearch(problem: Problem, options: SolveOptions): Solution {
   };
 
   if (objective === 'fleet' && model.nJobs > 0) {
-    const result = eliminateRoutes(model, state, ruinRecreate, localSearch, budget, FLEET_PHASE_SHARE, eligible, bestSnapshot, best);
+    const result = eliminateRoutes(model, state, ruinRecreate, localSearch, rng, budget, FLEET_PHASE_SHARE, eligible, bestSnapshot, best);
     bestSnapshot = result.snapshot;
     best = result.cost;
     state.restore(bestSnapshot, eligible);
@@ -148,6 +148,7 @@ function eliminateRoutes(
   state: SearchState,
   ruinRecreate: RuinRecreate,
   localSearch: LocalSearch,
+  rng: Random,
   budget: Budget,
   share: number,
   eligible: Uint8Array,
@@ -186,6 +187,7 @@ function eliminateRoutes(
   };
 
   if (missing() > 0 || !removeSmallestRoute()) return { snapshot: bestSnapshot, cost: bestCost };
+  ruinRecreate.absences = absences;
   state.begin();
   ruinRecreate.recreate(false);
   state.commit();
@@ -209,7 +211,8 @@ function eliminateRoutes(
     }
     budget.iterations++;
     state.begin();
-    ruinRecreate.ruin();
+    // Half of the time, make room right where a missing job is.
+    ruinRecreate.ruin(state.poolSize > 0 && rng.next() < 0.5 ? (state.pool[rng.int(state.poolSize)] as number) : -1);
     ruinRecreate.recreate(false);
     const candidateMissing = missing();
     const candidateAbsence = absenceSum();
@@ -226,6 +229,7 @@ function eliminateRoutes(
       absences[job] = (absences[job] as number) + 1;
     }
   }
+  ruinRecreate.absences = undefined;
   return { snapshot: bestSnapshot, cost: bestCost };
 }
 
