@@ -14,6 +14,8 @@ export interface Config {
   cityTimeZone: string;
   /** When set, socket.io shares rooms across server processes through Redis. */
   redisUrl: string | undefined;
+  /** Prefix of the Redis channels, so deployments (or test runs) sharing one Redis stay apart. */
+  redisChannel: string;
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -47,5 +49,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: env.SECURE_COOKIES === 'true',
     cityTimeZone: validTimeZone(env.CITY_TIME_ZONE || 'Asia/Shanghai'),
     redisUrl: env.REDIS_URL || undefined,
+    redisChannel: env.REDIS_CHANNEL || 'ecc-live',
   };
 }

@@ -56,7 +56,7 @@ async function realtimePlugin(app: FastifyInstance, deps: { pool: Pool; config: 
     subscriber.on('error', (error) => app.log.warn({ err: error }, 'redis subscriber'));
     await Promise.all([publisher.connect(), subscriber.connect()]);
     redisClients.push(publisher, subscriber);
-    io.adapter(createAdapter(publisher, subscriber));
+    io.adapter(createAdapter(publisher, subscriber, { key: config.redisChannel }));
   }
 
   const live = io.of(liveNamespace);
