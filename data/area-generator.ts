@@ -25,11 +25,12 @@ export interface PartitionOptions {
   under: string | null;
 }
 
-// Per level: streets and communities denser toward the centre, grids even; one or two relaxations.
+// Per level: streets and communities denser toward the centre, grids even; one relaxation each
+// (a second one evens grids out a little more but costs several seconds of the load).
 const levelSettings: Record<ChildLevel, Pick<PartitionOptions, 'oversample' | 'weighted' | 'towardCityCentre' | 'relax'>> = {
   street: { oversample: 4, weighted: true, towardCityCentre: true, relax: 1 },
   community: { oversample: 4, weighted: true, towardCityCentre: false, relax: 1 },
-  grid: { oversample: 1, weighted: false, towardCityCentre: false, relax: 2 },
+  grid: { oversample: 1, weighted: false, towardCityCentre: false, relax: 1 },
 };
 
 /** The demo's settings for a level; `under` limits generation to one subtree (tests). */

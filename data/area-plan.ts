@@ -85,7 +85,9 @@ export function planAreas(divisions: Divisions, seed: number): AreaPlan {
     const count = Math.min(max, Math.max(min, Math.round(community.population / peoplePerGrid)));
     const random = randomFor(`grids:${community.code}`, seed);
     const shares = apportion(community.population, Array.from({ length: count }, () => 0.7 + 0.6 * random.next()));
-    const stem = community.name.replace(/(社区居委会|村委会|居委会)$/, (suffix) => (suffix === '村委会' ? '' : suffix === '社区居委会' ? '社区' : ''));
+    // 梅园一村居委会 → 梅园一村居委第1网格, 红卫村村委会 → 红卫村第1网格, 景园社区居委会 → 景园社区第1网格
+    const stem = community.name.replace(/(社区居委会|村村委会|村委会|居委会)$/, (suffix) =>
+      suffix === '社区居委会' ? '社区' : suffix === '居委会' ? '居委' : '村');
     const stemEn = community.nameEn.replace(/ (Residents' Committee)$/, '');
     for (let n = 1; n <= count; n += 1) {
       const number = String(n).padStart(2, '0');

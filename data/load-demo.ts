@@ -142,20 +142,9 @@ async function loadAreas(db: pg.ClientBase, seed: number, log: (line: string) =>
   await db.query('ANALYZE areas');
 }
 
-async function loadSites(db: pg.ClientBase, seed: number, log: (line: string) => void): Promise<number> {
-  await db.query(`CREATE TEMP TABLE demo_site_points (
-    ord integer PRIMARY KEY, category text NOT NULL, geom geometry(Point, 4326) NOT NULL,
-    district_name text NOT NULL, street_name text NOT NULL, community_name text NOT NULL) ON COMMIT DROP`);
-
-  const real = realTransportHubs;
-  const quotas = siteCategories.map((category) => {
-    const quota = siteQuota[category];
-    return { category, count: category === 'transport_hub' ? quota.count - real.length : quota.count, placement: quota.placement };
-  });
-  // Systematic sampling over grids ordered by code: a category's n sites fall into grids in
-  // proportion to the placement weight; each grid's points are seeded random points inside it.
-  await db.query(
-    `WITH q AS (
+// Systematic sampling over grids ordered by code: a category's n sites fall into grids in
+// proportion to the placement weight; each grid's points are seeded random points inside it.
+export const sitePointsSql = `WITH q AS (
        SELECT * FROM unnest($1::text[], $2::int[], $3::text[]) WITH ORDINALITY AS q (category, n, placement, qi)
      ),
      g AS MATERIALIZED (
@@ -195,7 +184,20 @@ async function loadSites(db: pg.ClientBase, seed: number, log: (line: string) =>
        FROM pts p
        JOIN areas co ON co.code = p.parent_code
        JOIN areas st ON st.code = co.parent_code
-       JOIN areas di ON di.code = st.parent_code`,
+       JOIN areas di ON di.code = st.parent_code`;
+
+async function loadSites(db: pg.ClientBase, seed: number, log: (line: string) => void): Promise<number> {
+  await db.query(`CREATE TEMP TABLE demo_site_points (
+    ord integer PRIMARY KEY, category text NOT NULL, geom geometry(Point, 4326) NOT NULL,
+    district_name text NOT NULL, street_name text NOT NULL, community_name text NOT NULL) ON COMMIT DROP`);
+
+  const real = realTransportHubs;
+  const quotas = siteCategories.map((category) => {
+    const quota = siteQuota[category];
+    return { category, count: category === 'transport_hub' ? quota.count - real.length : quota.count, placement: quota.placement };
+  });
+  await db.query(
+    sitePointsSql,
     [quotas.map((q) => q.category), quotas.map((q) => q.count), quotas.map((q) => q.placement), seed, cityCentre.lon, cityCentre.lat],
   );
 

@@ -90,7 +90,8 @@ export function describeSite(point: SitePoint, seed: number): SiteAttributes {
   const street = stemOf(point.streetName);
   const community = stemOf(point.communityName);
   const district = point.districtName;
-  const road = random.next() < 0.5 ? `${street}路` : random.pick(roads);
+  const ownRoad = street.endsWith('路') ? street : `${street}路`;
+  const road = random.next() < 0.5 ? ownRoad : random.pick(roads);
   const address = `上海市${district}${point.streetName}${road}${random.int(1, 1999)}号`;
   const person = personName(random);
   const tel = phone(random);
@@ -140,10 +141,12 @@ export function describeSite(point: SitePoint, seed: number): SiteAttributes {
     }
     case 'transport_hub':
       return { ...base, name: `${street}${random.pick(['公交枢纽站', '地铁站', '长途客运站'])}`, responsibleUnit: `${district}交通委员会`, openingHours: weekly([['05:00', '24:00']]) };
-    case 'government_office':
-      return random.next() < 0.5
-        ? { ...base, name: `${point.streetName}办事处`, responsibleUnit: `${district}人民政府`, openingHours: weekly([['09:00', '12:00'], ['13:30', '17:30']], []) }
-        : { ...base, name: `${district}${random.pick(['市场监督管理局', '住房和城乡建设管理委员会', '民政局', '城市管理行政执法局', '卫生健康委员会'])}${street}所`, responsibleUnit: `${district}人民政府`, openingHours: weekly([['09:00', '12:00'], ['13:30', '17:30']], []) };
+    case 'government_office': {
+      const office = random.next() < 0.3
+        ? `${point.streetName}${point.streetName.endsWith('街道') ? '办事处' : '人民政府'}`
+        : `${street}${random.pick(['市场监管所', '城管执法中队', '派出所', '社区事务受理服务中心', '卫生监督所', '司法所'])}`;
+      return { ...base, name: office, responsibleUnit: `${district}人民政府`, openingHours: weekly([['09:00', '12:00'], ['13:30', '17:30']], []) };
+    }
     case 'entertainment_venue': {
       const ktv = random.next() < 0.55;
       return ktv
