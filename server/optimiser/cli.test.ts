@@ -3,9 +3,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseOptw, parseSolomon } from './parsers.ts';
+import { planFromSequences, validateSolution } from './validator.ts';
 
 const root = join(import.meta.dirname, '../..');
 const c101 = join(root, 'data/solomon/C101.txt');
+const optwC101 = join(root, '../shared/bench/routing/toptw/righini-salani/c_r_rc_100_100/c101.txt');
+
+function runCli(args: string[]): string {
+  // node --import tsx is what `npm run solve` amounts to, without npm's start-up cost.
+  return execFileSync(process.execPath, ['--import', 'tsx', 'server/optimiser/cli.ts', ...args], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+}
 
 describe('benchmark parsers', () => {
   it('reads a Solomon file: fleet, capacity, customers, windows and Euclidean travel', () => {
@@ -29,25 +36,48 @@ describe('benchmark parsers', () => {
   });
 });
 
-describe('solve command line', () => {
-  it('prints vehicles, distance, time and routes that serve every customer once', () => {
-    const out = execFileSync('npx', ['tsx', 'server/optimiser/cli.ts', '--format', 'solomon', c101, '--time-limit', '0.5', '--seed', '3'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
-    const result = JSON.parse(out) as { vehicles: number; distance: number; ms: number; routes: number[][] };
+describe('solve command line', { timeout: 30_000 }, () => {
+  it('prints vehicles, distance, time and routes that pass the validator under Solomon rules', () => {
+    const result = JSON.parse(runCli(['--format', 'solomon', c101, '--time-limit', '0.5', '--seed', '3'])) as {
+      vehicles: number;
+      distance: number;
+      ms: number;
+      routes: number[][];
+    };
     expect(result.vehicles).toBe(result.routes.length);
     expect(result.routes.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    const instance = parseSolomon(readFileSync(c101, 'utf8'));
+    const report = validateSolution(instance.problem, planFromSequences(instance.problem, result.routes.map((r) => r.map(String))), {
+      checkReportedCosts: false,
+    });
+    expect(report.violations).toEqual([]);
+    expect(result.vehicles).toBeLessThanOrEqual(instance.vehicleCount);
+    expect(report.cost).toBeCloseTo(result.distance, 6);
     // C101's optimum is 828.94 with 10 vehicles; half a second gets there or very close.
     expect(result.distance).toBeLessThan(828.94 * 1.02);
     expect(result.ms).toBeLessThan(1500);
+  });
+
+  it('prints an orienteering score that matches the validated routes', () => {
+    const result = JSON.parse(runCli(['--format', 'optw', optwC101, '--vehicles', '1', '--time-limit', '0.5'])) as { score: number; routes: number[][] };
+    const instance = parseOptw(readFileSync(optwC101, 'utf8'), 1);
+    const report = validateSolution(instance.problem, planFromSequences(instance.problem, result.routes.map((r) => r.map(String))), {
+      checkReportedCosts: false,
+    });
+    expect(report.violations).toEqual([]);
+    expect(result.routes).toHaveLength(1);
+    const scores = new Map(instance.problem.jobs.map((job) => [job.id, job.priority ?? 0]));
+    expect(result.routes.flat().reduce((sum, id) => sum + (scores.get(String(id)) ?? 0), 0)).toBe(result.score);
+    // Known optimum 320 (Righini & Salani).
+    expect(result.score).toBeGreaterThanOrEqual(300);
+    expect(result.score).toBeLessThanOrEqual(320);
   });
 
   it('exits with status 2 and an input error for a bad option', () => {
     let status = 0;
     let stderr = '';
     try {
-      execFileSync('npx', ['tsx', 'server/optimiser/cli.ts', '--format', 'nope', c101], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+      runCli(['--format', 'nope', c101]);
     } catch (error) {
       status = (error as { status: number }).status;
       stderr = String((error as { stderr: string }).stderr);
