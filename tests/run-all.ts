@@ -1,5 +1,5 @@
 // `npm test`: checks (and on a root Debian machine installs) what the tests need, builds the client
-// if stale, runs every vitest project in one invocation and ends with one plain summary line:
+// if stale, runs every vitest project (unit + integration, then e2e) and ends with one plain line:
 //   tests: N passed, N failed[, N skipped]
 // Extra arguments go to vitest, e.g. `npm test -- --project unit` or `npm test -- tests/integration/start.test.ts`.
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import { aptInstall, isDebian, isRoot, resolveLocalServer } from '../server/infr
 import { summarise, summaryLine, type JsonResults, type Summary } from './helpers/test-summary.ts';
 
 const log = (line: string): void => console.log(`[test] ${line}`);
-const resultsFile = path.join(projectRoot, 'artifacts', 'test-results.json');
+const resultsDir = path.join(projectRoot, 'artifacts');
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const cjkFont = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
 
@@ -31,7 +31,7 @@ async function prerequisites(): Promise<void> {
   }
 }
 
-function runVitest(args: string[]): Promise<number> {
+function runVitest(args: string[], resultsFile: string): Promise<number> {
   const vitest = path.join(projectRoot, 'node_modules', '.bin', 'vitest');
   const argv = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...args];
   return new Promise((resolve, reject) => {
@@ -39,6 +39,26 @@ function runVitest(args: string[]): Promise<number> {
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
+}
+
+async function readSummary(file: string): Promise<Summary> {
+  try {
+    return summarise(JSON.parse(await readFile(file, 'utf8')) as JsonResults);
+  } catch {
+    return { passed: 0, failed: 0, skipped: 0 };
+  }
+}
+
+/**
+ * Without arguments: unit and integration first, then e2e on its own, so that the browser tests
+ * neither share two cores with the start test's demo load nor see dist/client rebuilt under them.
+ */
+function plan(args: string[]): Array<{ label: string; args: string[] }> {
+  if (args.length > 0) return [{ label: 'tests', args }];
+  return [
+    { label: 'unit-integration', args: ['--project', 'unit', '--project', 'integration', '--passWithNoTests'] },
+    { label: 'e2e', args: ['--project', 'e2e', '--passWithNoTests'] },
+  ];
 }
 
 async function main(): Promise<number> {
@@ -52,23 +72,27 @@ async function main(): Promise<number> {
     console.log(summaryLine({ passed: 0, failed: 1, skipped: 0 }));
     return 1;
   }
-  await mkdir(path.dirname(resultsFile), { recursive: true });
-  await rm(resultsFile, { force: true });
-  const code = await runVitest(process.argv.slice(2));
-  let summary: Summary;
-  try {
-    summary = summarise(JSON.parse(await readFile(resultsFile, 'utf8')) as JsonResults);
-  } catch {
-    summary = { passed: 0, failed: 0, skipped: 0 };
+  const total: Summary = { passed: 0, failed: 0, skipped: 0 };
+  let failedRuns = 0;
+  for (const run of plan(process.argv.slice(2))) {
+    const file = path.join(resultsDir, `test-results-${run.label}.json`);
+    await mkdir(resultsDir, { recursive: true });
+    await rm(file, { force: true });
+    const code = await runVitest(run.args, file);
+    const summary = await readSummary(file);
+    if (code !== 0 && summary.failed === 0) {
+      // A global setup or an unhandled error fails the run without failing a test: still a failure.
+      log(`vitest (${run.label}) exited with code ${code}: see the errors above`);
+      summary.failed = 1;
+    }
+    if (code !== 0) failedRuns += 1;
+    total.passed += summary.passed;
+    total.failed += summary.failed;
+    total.skipped += summary.skipped;
   }
-  if (code !== 0 && summary.failed === 0) {
-    // A global setup or an unhandled error fails the run without failing a test: still a failure.
-    log(`vitest exited with code ${code} (see the errors above)`);
-    summary.failed = 1;
-  }
-  log(`finished in ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${path.relative(projectRoot, resultsFile)}`);
-  console.log(summaryLine(summary));
-  return summary.failed > 0 || code !== 0 ? 1 : 0;
+  log(`finished in ${((performance.now() - started) / 1000).toFixed(1)} s; JSON results in ${path.relative(projectRoot, resultsDir)}/`);
+  console.log(summaryLine(total));
+  return total.failed > 0 || failedRuns > 0 ? 1 : 0;
 }
 
 process.exitCode = await main();
