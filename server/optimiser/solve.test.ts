@@ -207,3 +207,24 @@ describe('solve: errors', () => {
     expect(() => solve(problem)).toThrow(InputError);
   });
 });
+
+describe('solve: nothing to plan', () => {
+  it('returns at once with every job explained when no team can do any of them', () => {
+    const problem: Problem = {
+      matrix: linePlaces(),
+      vehicles: [{ id: 't', start: 0, end: 0, shift: { start: 0, end: 100 }, capacity: 1 }],
+      jobs: [
+        { id: 'heavy', location: 1, demand: 5 },
+        { id: 'skilled', location: 2, skills: ['jingan'] },
+      ],
+    };
+    const started = performance.now();
+    const solution = solve(problem, { timeLimitMs: 5000 });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(solution.routes).toEqual([]);
+    expect(solution.unassigned).toEqual([
+      { job: 'heavy', reason: 'capacity-exceeded' },
+      { job: 'skilled', reason: 'no-team-with-skills' },
+    ]);
+  });
+});

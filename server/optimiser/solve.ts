@@ -83,7 +83,7 @@ function runSearch(problem: Problem, options: SolveOptions): Solution {
     bestSnapshot = state.snapshot();
   };
 
-  if (objective === 'fleet' && model.nJobs > 0) {
+  if (objective === 'fleet' && eligible.includes(1)) {
     const result = eliminateRoutes(model, state, ruinRecreate, localSearch, rng, budget, FLEET_PHASE_SHARE, eligible, bestSnapshot, best);
     bestSnapshot = result.snapshot;
     best = result.cost;
@@ -93,11 +93,14 @@ function runSearch(problem: Problem, options: SolveOptions): Solution {
 
   // Annealing on the full objective from wherever the previous phase stopped.
   const phaseStart = budget.progress();
-  const served = Math.max(1, model.nJobs - state.poolSize);
-  const scale = perJobScale(model, state, eligible, served);
+  let served = 0;
+  for (const route of state.routes) served += route.jobCount;
+  const scale = perJobScale(model, state, eligible, Math.max(1, served));
+  // Nothing to plan (every job screened out): no search to run.
+  const searchable = eligible.includes(1);
   const t0 = START_TEMPERATURE * scale;
   const t1 = END_TEMPERATURE * scale;
-  while (phaseStart < 1 && model.nJobs > 0) {
+  while (phaseStart < 1 && searchable) {
     const progress = (budget.progress() - phaseStart) / (1 - phaseStart);
     if (progress >= 1) break;
     const temperature = t0 * Math.pow(t1 / t0, progress);
