@@ -87,7 +87,7 @@ await Promise.all(
   }),
 );
 const apiSeconds = (performance.now() - apiStarted) / 1000;
-const consistent = (await db.query(`SELECT count(*) AS n FROM area_daily_counts WHERE area_code = '310000' AND screened = $1`, [totalRecords])).rows[0].n === 1;
+const consistent = (await db.query(`SELECT count(*)::int AS n FROM area_daily_counts WHERE area_code = '310000' AND screened = $1`, [totalRecords])).rows[0].n === 1;
 
 // 1b. COPY of the same rows into the same table, no roll-ups.
 await reset();
