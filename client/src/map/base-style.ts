@@ -21,13 +21,22 @@ export const palette = {
   gridLine: '#16304a',
 };
 
-/** Layer ids that deck.gl layers are inserted before (interleaved rendering). */
-export const beforeIds = {
-  /** Sub-area fills go under every basemap outline, risk area and site. */
-  areaFill: 'grids-line',
-  /** The dimming mask outside the selected area covers the basemap but not risk areas and sites. */
-  mask: 'risk-fill',
+/**
+ * The selected area and its sub-areas are GeoJSON sources of their own (from /api/areas), drawn by
+ * MapLibre between the basemap and the risk areas and sites, so sites stay on top of the fills.
+ * MapLibre also does their hover (feature-state) and click picking; deck.gl only draws the labels.
+ */
+export const selection = {
+  childrenSource: 'sel-children',
+  maskSource: 'sel-mask',
+  areaSource: 'sel-area',
+  childrenFill: 'sel-children-fill',
+  childrenLine: 'sel-children-line',
+  mask: 'sel-mask-fill',
+  outlineGlow: 'sel-outline-glow',
+  outline: 'sel-outline',
 } as const;
+const emptyCollection: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
 
 export const siteLayerId = 'sites-circle';
 /** Fill layers (visible or not) that answer "which area is under this point", by level. */
@@ -118,6 +127,15 @@ function overlayLayers({ overBasemap, scale }: OverlayOptions): LayerSpecificati
       }),
     ),
     {
+      id: selection.childrenFill,
+      type: 'fill',
+      source: selection.childrenSource,
+      paint: {
+        'fill-color': ['case', ['boolean', ['feature-state', 'hover'], false], '#3fb6e0', ['get', 'fillColor']],
+        'fill-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 0.8, 0.62],
+      },
+    },
+    {
       id: 'grids-line',
       type: 'line',
       source: 'grids',
@@ -158,6 +176,17 @@ function overlayLayers({ overBasemap, scale }: OverlayOptions): LayerSpecificati
       },
     },
     {
+      id: selection.childrenLine,
+      type: 'line',
+      source: selection.childrenSource,
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': ['case', ['boolean', ['feature-state', 'hover'], false], '#c8f3ff', '#5cc8ff'],
+        'line-width': ['case', ['boolean', ['feature-state', 'hover'], false], 2.4 * s, 1.1 * s],
+        'line-opacity': 0.85,
+      },
+    },
+    {
       id: 'risk-fill',
       type: 'fill',
       source: 'risk-areas',
@@ -191,6 +220,27 @@ function overlayLayers({ overBasemap, scale }: OverlayOptions): LayerSpecificati
         'circle-opacity': ['interpolate', ['linear'], ['zoom'], 9, 0.75, 12, 0.95],
       },
     },
+    // Dims everything outside the selected area, sites and risk areas included.
+    {
+      id: selection.mask,
+      type: 'fill',
+      source: selection.maskSource,
+      paint: { 'fill-color': '#02050b', 'fill-opacity': ['coalesce', ['get', 'opacity'], 0.6] },
+    },
+    {
+      id: selection.outlineGlow,
+      type: 'line',
+      source: selection.areaSource,
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': '#38bdf8', 'line-width': 10 * s, 'line-blur': 8 * s, 'line-opacity': 0.55 },
+    },
+    {
+      id: selection.outline,
+      type: 'line',
+      source: selection.areaSource,
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': '#8be6ff', 'line-width': 2.2 * s },
+    },
   ];
 }
 
@@ -198,6 +248,10 @@ function overlayLayers({ overBasemap, scale }: OverlayOptions): LayerSpecificati
 export function addOverlay(map: MapLibreMap, config: MapConfig, options: OverlayOptions): void {
   for (const id of ourSourceIds) {
     if (!map.getSource(id)) map.addSource(id, vectorSource(config, id, id === 'districts' ? options.attribution : undefined));
+  }
+  for (const id of [selection.childrenSource, selection.maskSource, selection.areaSource]) {
+    // promoteId: feature-state (hover) is keyed by the area code.
+    if (!map.getSource(id)) map.addSource(id, { type: 'geojson', data: emptyCollection, promoteId: 'code' });
   }
   for (const layer of overlayLayers(options)) {
     if (!map.getLayer(layer.id)) map.addLayer(layer);
@@ -209,7 +263,7 @@ export function applyScale(map: MapLibreMap, options: OverlayOptions): void {
   for (const layer of overlayLayers(options)) {
     if (!map.getLayer(layer.id) || !('paint' in layer) || !layer.paint) continue;
     for (const [property, value] of Object.entries(layer.paint)) {
-      if (/width|radius/.test(property)) map.setPaintProperty(layer.id, property, value);
+      if (/width|radius|blur/.test(property)) map.setPaintProperty(layer.id, property, value);
     }
   }
 }

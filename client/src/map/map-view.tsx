@@ -1,13 +1,18 @@
-// The MapLibre map with deck.gl interleaved into it (MapboxOverlay as a map control).
+// The MapLibre map with a deck.gl overlay (MapboxOverlay as a map control) for the labels.
 // Owns the map's lifecycle; everything else is passed in as props and applied in small effects.
+//
+// Why the overlay is not interleaved: in deck.gl 9.4 picking through an interleaved overlay came
+// back empty here (Chromium/SwiftShader), and the labels belong on top anyway. Area fills, outlines,
+// hover and click picking are MapLibre's (GeoJSON sources + feature-state), below risk areas and sites.
 import { useEffect, useRef, useState } from 'react';
-import maplibregl, { type Map as MapLibreMap, type MapGeoJSONFeature } from 'maplibre-gl';
+import maplibregl, { type GeoJSONSource, type Map as MapLibreMap, type MapGeoJSONFeature } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { MapboxOverlay } from '@deck.gl/mapbox';
-import type { Layer, PickingInfo } from '@deck.gl/core';
-import type { AreaLevel, BBox, SiteCategory } from '../../../server/contracts/index.ts';
+import type { Layer } from '@deck.gl/core';
+import type { AreaChildren, AreaFeature, AreaLevel, BBox, SiteCategory } from '../../../server/contracts/index.ts';
 import type { MapConfig } from '../features/config/api.ts';
-import { addOverlay, applyScale, hitLayerIds, offlineBaseStyle, siteFilter, siteLayerId, type OverlayOptions } from './base-style.ts';
+import { areaGeoJson, childrenGeoJson, maskGeoJson } from '../features/areas/layers.ts';
+import { addOverlay, applyScale, hitLayerIds, offlineBaseStyle, selection, siteFilter, siteLayerId, type OverlayOptions } from './base-style.ts';
 import { setAreaHover, setSiteHover } from './hover-store.ts';
 import { pushToast } from '../lib/toasts.ts';
 
@@ -19,8 +24,14 @@ export interface TileArea {
 
 export interface MapViewProps {
   config: MapConfig;
+  /** deck.gl layers drawn over the map (labels). */
   layers: Layer[];
-  /** The area to frame; the map flies to `bbox` whenever `frameKey` changes. */
+  /** The selected area (outline, mask) and its sub-areas (fills, hover, click to drill). */
+  area: AreaFeature | undefined;
+  subAreas: AreaChildren | undefined;
+  /** A sub-area to highlight from outside the map (the side panel's list). */
+  highlightCode: string | null;
+  /** The area to frame; the map flies to `bbox` whenever `key` changes. */
   frame: { key: string; bbox: BBox } | null;
   enabledCategories: ReadonlySet<SiteCategory>;
   scale: number;
@@ -29,7 +40,7 @@ export interface MapViewProps {
   paddingLeft: number;
   onClickChild: (code: string) => void;
   onClickTileAreas: (areas: TileArea[]) => void;
-  /** Shown while the style or the first tiles load. */
+  /** Shown while the style loads. */
   loadingLabel: string;
   webglFailedLabel: string;
 }
@@ -38,7 +49,7 @@ declare global {
   interface Window {
     /**
      * Test hook for tests/e2e only: the MapLibre map, so a test can project a known [lon, lat]
-     * (an area's label point) to screen pixels and wait for the map to be idle. Not an API.
+     * (an area's label point) to screen pixels. Not an API; nothing else may rely on it.
      */
     __ecc?: { map: MapLibreMap };
   }
@@ -54,7 +65,7 @@ function supportsWebgl2(): boolean {
   }
 }
 
-function tileAreasAt(map: MapLibreMap, point: [number, number]): TileArea[] {
+function tileAreasAt(map: MapLibreMap, point: maplibregl.PointLike): TileArea[] {
   const layers = Object.values(hitLayerIds).filter((id) => map.getLayer(id));
   const features: MapGeoJSONFeature[] = map.queryRenderedFeatures(point, { layers });
   const seen = new Set<string>();
@@ -85,11 +96,6 @@ export function MapView(props: MapViewProps) {
     const container = containerRef.current;
     if (!container || failed) return;
     const { config } = latest.current;
-    const overlayOptions = (): OverlayOptions => ({
-      overBasemap: config.basemapStyleUrl !== null,
-      attribution: latest.current.attribution,
-      scale: latest.current.scale,
-    });
     const initialBounds = latest.current.frame?.bbox;
     let map: MapLibreMap;
     try {
@@ -97,7 +103,7 @@ export function MapView(props: MapViewProps) {
         container,
         style: config.basemapStyleUrl ?? offlineBaseStyle(),
         ...(initialBounds
-          ? { bounds: [initialBounds[0], initialBounds[1], initialBounds[2], initialBounds[3]] as [number, number, number, number], fitBoundsOptions: { padding: 40 } }
+          ? { bounds: [initialBounds[0], initialBounds[1], initialBounds[2], initialBounds[3]] as [number, number, number, number] }
           : { center: [121.47, 31.23] as [number, number], zoom: 8.5 }),
         minZoom: 6,
         maxZoom: 18,
@@ -122,22 +128,26 @@ export function MapView(props: MapViewProps) {
     map.touchZoomRotate.disableRotation();
 
     let usingFallback = config.basemapStyleUrl === null;
+    let hovered: string | null = null;
+    const setHovered = (code: string | null) => {
+      if (hovered === code) return;
+      if (hovered !== null) map.setFeatureState({ source: selection.childrenSource, id: hovered }, { hover: false });
+      hovered = code;
+      if (code !== null) map.setFeatureState({ source: selection.childrenSource, id: code }, { hover: true });
+    };
+    const childByCode = (code: unknown) =>
+      typeof code === 'string' ? latest.current.subAreas?.features.find((f) => f.properties.code === code)?.properties : undefined;
+
     const onStyleLoad = () => {
-      addOverlay(map, config, { ...overlayOptions(), overBasemap: !usingFallback && config.basemapStyleUrl !== null });
+      const options: OverlayOptions = {
+        overBasemap: !usingFallback && config.basemapStyleUrl !== null,
+        attribution: latest.current.attribution,
+        scale: latest.current.scale,
+      };
+      addOverlay(map, config, options);
       map.setFilter(siteLayerId, siteFilter(latest.current.enabledCategories));
       if (!overlayRef.current) {
-        const overlay = new MapboxOverlay({
-          interleaved: true,
-          layers: latest.current.layers,
-          onClick: (info: PickingInfo) => {
-            const code = (info.object as { properties?: { code?: unknown } } | undefined)?.properties?.code;
-            if (info.layer?.id === 'area-children' && typeof code === 'string') {
-              latest.current.onClickChild(code);
-              return;
-            }
-            latest.current.onClickTileAreas(tileAreasAt(map, [info.x, info.y]));
-          },
-        });
+        const overlay = new MapboxOverlay({ interleaved: false, layers: latest.current.layers });
         overlayRef.current = overlay;
         map.addControl(overlay);
       }
@@ -153,29 +163,42 @@ export function MapView(props: MapViewProps) {
         map.setStyle(offlineBaseStyle());
         return;
       }
-      console.warn('map error', event.error);
+      console.warn('map error', event.error?.message ?? event);
     });
 
-    // Hover on sites: MapLibre answers for its own layer; area hover comes from deck.gl picking.
-    map.on('mousemove', siteLayerId, (event) => {
-      const feature = event.features?.[0];
-      const props = feature?.properties;
-      if (!props || typeof props.category !== 'string') return;
-      map.getCanvas().style.cursor = 'pointer';
-      setSiteHover({
-        kind: 'site',
-        x: event.point.x,
-        y: event.point.y,
-        site: { id: Number(props.id), name: String(props.name ?? ''), category: props.category as SiteCategory },
-      });
-    });
-    map.on('mouseleave', siteLayerId, () => {
-      map.getCanvas().style.cursor = '';
-      setSiteHover(null);
+    // Hover: sites first (they sit on top), then the current sub-areas.
+    map.on('mousemove', (event) => {
+      if (!map.getLayer(selection.childrenFill)) return;
+      const [site] = map.queryRenderedFeatures(event.point, { layers: [siteLayerId] });
+      if (site && typeof site.properties.category === 'string') {
+        setSiteHover({
+          kind: 'site',
+          x: event.point.x,
+          y: event.point.y,
+          site: { id: Number(site.properties.id), name: String(site.properties.name ?? ''), category: site.properties.category as SiteCategory },
+        });
+      } else setSiteHover(null);
+      const [child] = map.queryRenderedFeatures(event.point, { layers: [selection.childrenFill] });
+      const properties = childByCode(child?.properties.code);
+      setHovered(properties?.code ?? null);
+      setAreaHover(properties ? { kind: 'area', source: 'map', x: event.point.x, y: event.point.y, area: properties } : null);
+      map.getCanvas().style.cursor = site || properties ? 'pointer' : '';
     });
     map.on('mouseout', () => {
+      setHovered(null);
       setSiteHover(null);
       setAreaHover(null);
+    });
+    map.on('click', (event) => {
+      if (!map.getLayer(selection.childrenFill)) return;
+      const [child] = map.queryRenderedFeatures(event.point, { layers: [selection.childrenFill] });
+      const code = child?.properties.code;
+      if (typeof code === 'string') latest.current.onClickChild(code);
+      else latest.current.onClickTileAreas(tileAreasAt(map, event.point));
+    });
+    // A new set of sub-areas: forget the hover of the old ones.
+    map.on('sourcedata', (event) => {
+      if (event.sourceId === selection.childrenSource && event.sourceDataType === 'content') hovered = null;
     });
 
     // data-idle tells tests (and anyone watching) that tiles and transitions are done.
@@ -201,6 +224,30 @@ export function MapView(props: MapViewProps) {
     overlayRef.current?.setProps({ layers: props.layers });
   }, [props.layers, styleReady]);
 
+  // The selection's geometry into MapLibre's GeoJSON sources.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleReady) return;
+    map.getSource<GeoJSONSource>(selection.childrenSource)?.setData(childrenGeoJson(props.subAreas));
+  }, [props.subAreas, styleReady]);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleReady) return;
+    map.getSource<GeoJSONSource>(selection.areaSource)?.setData(areaGeoJson(props.area));
+    map.getSource<GeoJSONSource>(selection.maskSource)?.setData(maskGeoJson(props.area));
+  }, [props.area, styleReady]);
+
+  // Highlight from the side panel's list.
+  useEffect(() => {
+    const map = mapRef.current;
+    const code = props.highlightCode;
+    if (!map || !styleReady || !code) return;
+    map.setFeatureState({ source: selection.childrenSource, id: code }, { hover: true });
+    return () => {
+      if (map.getSource(selection.childrenSource)) map.setFeatureState({ source: selection.childrenSource, id: code }, { hover: false });
+    };
+  }, [props.highlightCode, styleReady]);
+
   // Category toggles filter the already-loaded site tiles.
   useEffect(() => {
     const map = mapRef.current;
@@ -224,7 +271,7 @@ export function MapView(props: MapViewProps) {
     lastFramed.current = frame.key;
     const pad = 48 * latest.current.scale;
     map.fitBounds([frame.bbox[0], frame.bbox[1], frame.bbox[2], frame.bbox[3]], {
-      padding: { top: pad, bottom: pad, right: pad, left: pad + latest.current.paddingLeft },
+      padding: { top: pad, bottom: pad, right: pad + 40 * latest.current.scale, left: pad + latest.current.paddingLeft },
       duration: first ? 0 : flyDurationMs(),
       maxZoom: 16,
     });

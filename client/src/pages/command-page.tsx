@@ -3,8 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { PickingInfo } from '@deck.gl/core';
-import type { AreaChildren, SessionUser } from '../../../server/contracts/index.ts';
+import type { SessionUser } from '../../../server/contracts/index.ts';
 import { areaChildrenQuery, areaQuery } from '../features/areas/api.ts';
 import { AreaFacts, ChildrenList } from '../features/areas/area-panel.tsx';
 import { AreaSearch } from '../features/areas/area-search.tsx';
@@ -24,9 +23,8 @@ import { areaName, useLanguage } from '../lib/i18n.ts';
 import { useUiScale } from '../lib/ui-scale.ts';
 import { MapView, type TileArea } from '../map/map-view.tsx';
 import { MapTooltip } from '../map/map-tooltip.tsx';
-import { setAreaHover, useListHoveredCode } from '../map/hover-store.ts';
+import { useListHoveredCode } from '../map/hover-store.ts';
 
-type ChildFeature = AreaChildren['features'][number];
 const categoriesKey = 'ecc.siteCategories';
 
 function storedCategories(): ReadonlySet<SiteCategory> {
@@ -98,23 +96,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
     document.title = current ? `${areaName(current.properties, language)} · ${t('app.title')}` : t('app.title');
   }, [current, language, t]);
 
-  const onHoverChild = useCallback((feature: ChildFeature | null, info: PickingInfo) => {
-    setAreaHover(feature ? { kind: 'area', source: 'map', x: info.x, y: info.y, area: feature.properties } : null);
-    const canvas = window.__ecc?.map.getCanvas();
-    if (canvas) canvas.style.cursor = feature ? 'pointer' : '';
-  }, []);
-
-  const highlightedIndex = useMemo(() => {
-    if (!listHovered || !children.data) return null;
-    const index = children.data.features.findIndex((f) => f.properties.code === listHovered);
-    return index >= 0 ? index : null;
-  }, [listHovered, children.data]);
-
-  const layers = useMemo(
-    // While the next area loads, the previous one stays on the map (placeholder data): no blank flash.
-    () => buildAreaLayers({ area: shownArea, children: children.data, language, highlightedIndex, scale, onHoverChild }),
-    [shownArea, children.data, language, highlightedIndex, scale, onHoverChild],
-  );
+  const layers = useMemo(() => buildAreaLayers({ children: children.data, language, scale }), [children.data, language, scale]);
 
   const onClickTileAreas = useCallback(
     (areas: TileArea[]) => {
@@ -132,7 +114,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
   );
 
   const frame = useMemo(() => (current ? { key: current.properties.code, bbox: current.bbox } : null), [current]);
-  const legendWidthPx = 19 * 15 * scale;
+  const legendWidthPx = 22 * 15 * scale; // .legend-card: 21rem wide + 1rem margin
 
   if (config.isError) {
     return <div className="page-message">{t('errors.load')}</div>;
@@ -176,6 +158,10 @@ export function CommandPage({ user }: { user: SessionUser }) {
             <MapView
               config={config.data}
               layers={layers}
+              // While the next area loads, the previous one stays on the map (placeholder data): no blank flash.
+              area={shownArea}
+              subAreas={children.data}
+              highlightCode={listHovered}
               frame={frame}
               enabledCategories={enabled}
               scale={scale}

@@ -25,7 +25,9 @@ export function useLogin() {
     meta: { silent: true },
     mutationFn: (body: LoginBody) => http.post<MeResponse>('/api/auth/login', body),
     onSuccess: ({ user }) => {
-      client.clear();
+      // Data cached for another user must not leak into this session. Keep the `me` query itself:
+      // the app observes it (clear() would detach the observer from the cache).
+      client.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });
       client.setQueryData(meQueryKey, user);
     },
   });
@@ -36,8 +38,8 @@ export function useLogout() {
   return useMutation({
     mutationFn: () => http.post<unknown>('/api/auth/logout'),
     onSettled: () => {
-      client.clear();
       client.setQueryData(meQueryKey, null);
+      client.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });
     },
   });
 }
