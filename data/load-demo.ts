@@ -1,7 +1,7 @@
 // Loads the demo city of Shanghai into an already-migrated database: the real district outlines and
 // division names, synthetic streets/communities/grids (generated in PostGIS), ~20,000 key sites,
 // a few risk areas and the demo users. One transaction: a failure leaves nothing behind.
-// CLI: `npm run db:seed` (DATABASE_URL).
+// CLI: `npm run db:seed` (DATABASE_URL, else the local server, as `npm run db:migrate`).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,39 +143,50 @@ async function loadAreas(db: pg.ClientBase, seed: number, log: (line: string) =>
 }
 
 // Systematic sampling over grids ordered by code: a category's n sites fall into grids in
-// proportion to the placement weight; each grid's points are seeded random points inside it.
+// proportion to its placement's weight (the cumulative weights are computed once per placement, not
+// per category); each grid's points are seeded random points inside it.
 export const sitePointsSql = `WITH q AS (
-       SELECT * FROM unnest($1::text[], $2::int[], $3::text[]) WITH ORDINALITY AS q (category, n, placement, qi)
+       SELECT q.*, (abs(hashtextextended(q.category, $4::bigint)) % 1000000) / 1000000.0 AS u
+         FROM unnest($1::text[], $2::int[], $3::text[]) WITH ORDINALITY AS q (category, n, placement, qi)
      ),
      g AS MATERIALIZED (
        SELECT a.code, a.geom, a.parent_code, greatest(a.population, 1)::float8 AS people,
-              ST_Area(a.geom::geography) / 1e6 AS km2,
+              -- km² from square degrees at Shanghai's latitude (31.2°): plenty for a weight, and far
+              -- cheaper than a geodesic area
+              ST_Area(a.geom) * 111.32 * 0.855 * 110.57 AS km2,
               sqrt(power((ST_X(a.label_point) - $5) * 95.2, 2) + power((ST_Y(a.label_point) - $6) * 110.6, 2)) AS dist_km
          FROM areas a WHERE a.level = 'grid'
      ),
      w AS (
-       SELECT q.category, q.n, q.qi, g.code, g.geom, g.parent_code,
-              CASE q.placement
+       SELECT pl.placement, g.code,
+              CASE pl.placement
                 WHEN 'population' THEN g.people
                 WHEN 'central' THEN g.people / power(1 + g.dist_km / 8.0, 2)
                 ELSE g.km2 * (g.dist_km / (g.dist_km + 10.0))
               END AS weight
-         FROM q CROSS JOIN g
+         FROM (SELECT DISTINCT placement FROM q) pl CROSS JOIN g
      ),
-     cum AS (
-       SELECT w.*, sum(weight) OVER (PARTITION BY category ORDER BY code) AS hi FROM w
+     running AS (
+       SELECT placement, code, sum(weight) OVER (PARTITION BY placement ORDER BY code ROWS UNBOUNDED PRECEDING) AS hi FROM w
+     ),
+     -- lo is the previous grid's hi exactly, so the k of consecutive grids telescope to n
+     cum AS MATERIALIZED (
+       SELECT placement, code, hi, lag(hi, 1, 0::float8) OVER (PARTITION BY placement ORDER BY code) AS lo FROM running
      ),
      -- the total is the last running sum itself, so the last grid's upper bound is exactly n
-     cum_total AS (SELECT cum.*, max(hi) OVER (PARTITION BY category) AS total FROM cum),
+     total AS (SELECT placement, max(hi) AS total FROM cum GROUP BY placement),
      alloc AS (
-       SELECT c.*,
-              floor(c.n * c.hi / c.total + c.u) - floor(c.n * (c.hi - c.weight) / c.total + c.u) AS k
-         FROM (SELECT t.*, (abs(hashtextextended(t.category, $4::bigint)) % 1000000) / 1000000.0 AS u FROM cum_total t) c
+       SELECT q.category, q.qi, c.code,
+              floor(q.n * c.hi / t.total + q.u) - floor(q.n * c.lo / t.total + q.u) AS k
+         FROM q
+         JOIN total t USING (placement)
+         JOIN cum c USING (placement)
      ),
      pts AS (
-       SELECT a.category, a.qi, a.code, a.parent_code, d.path[1] AS i, d.geom
+       SELECT a.category, a.qi, a.code, g.parent_code, d.path[1] AS i, d.geom
          FROM alloc a
-         CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(a.geom, a.k::int + 2, (1 + abs(hashtextextended(a.code || a.category, $4::bigint)) % 2000000000)::int)) d
+         JOIN g ON g.code = a.code
+         CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(g.geom, a.k::int + 2, (1 + abs(hashtextextended(a.code || a.category, $4::bigint)) % 2000000000)::int)) d
         -- two spare points: ST_GeneratePoints occasionally returns fewer than asked
         WHERE a.k > 0 AND d.path[1] <= a.k
      )
@@ -303,23 +314,20 @@ export async function loadDemo(connectionString: string, options: LoadDemoOption
 
 const invokedDirectly = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    console.error('DATABASE_URL is not set');
+  // Same database resolution as `npm run db:migrate`: DATABASE_URL, else the local server.
+  const { resolveDatabase } = await import('../server/infra/local-postgres.ts');
+  const { migrate } = await import('../db/migrate.ts');
+  try {
+    const url = await resolveDatabase({ log: console.log });
+    await migrate(url, console.log);
+    const summary = await loadDemo(url, { log: console.log });
+    console.log(
+      summary.loaded
+        ? `demo loaded in ${(summary.ms / 1000).toFixed(1)} s: ${summary.areas} areas, ${summary.sites} sites, ${summary.riskAreas} risk areas, ${summary.users} users`
+        : `demo already present: ${summary.areas} areas, ${summary.sites} sites, ${summary.riskAreas} risk areas, ${summary.users} users`,
+    );
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
-  const { migrate } = await import('../db/migrate.ts');
-  await migrate(url, console.log);
-  loadDemo(url, { log: console.log })
-    .then((summary) => {
-      console.log(
-        summary.loaded
-          ? `demo loaded in ${(summary.ms / 1000).toFixed(1)} s: ${summary.areas} areas, ${summary.sites} sites, ${summary.riskAreas} risk areas, ${summary.users} users`
-          : `demo already present: ${summary.areas} areas, ${summary.sites} sites, ${summary.riskAreas} risk areas, ${summary.users} users`,
-      );
-    })
-    .catch((error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    });
 }
