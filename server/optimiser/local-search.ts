@@ -1,4 +1,5 @@
-// First-improvement descent over relocate, swap and 2-opt* (tail exchange) moves, restricted to each
+// First-improvement descent over relocate, swap, 2-opt* (tail exchange) and or-opt (moving a run of
+// 2–3 consecutive jobs to another route) moves, restricted to each
 // job's nearest neighbours (granular search). Time windows are checked in O(1) from the routes'
 // earliest-start (forward) and latest-start (backward) caches.
 import type { Model } from './model.ts';
@@ -31,7 +32,7 @@ export class LocalSearch {
       let improved = false;
       for (let job = 0; job < this.model.nJobs; job++) {
         if (this.state.routeOf[job] === -1) continue;
-        if (this.relocate(job) || this.swap(job) || this.twoOptStar(job)) {
+        if (this.relocate(job) || this.swap(job) || this.twoOptStar(job) || this.orOpt(job)) {
           improved = true;
           moves++;
         }
@@ -198,6 +199,82 @@ export class LocalSearch {
       state.indexRoute(a);
       state.indexRoute(b);
       return true;
+    }
+    return false;
+  }
+
+  /** Or-opt: moves the run of 2–3 jobs starting at `u` next to a neighbour in another route. */
+  orOpt(u: number): boolean {
+    const { model, state } = this;
+    const source = state.routes[state.routeOf[u] as number] as Route;
+    const i = this.positionOf(source, u);
+    const size = model.size;
+    for (let length = 2; length <= 3; length++) {
+      const last = i + length - 1;
+      if (last > source.len) return false;
+      let breakInside = false;
+      for (let k = i - 1; k <= last + 1; k++) if ((source.nodes[k] as number) >= model.nJobs) breakInside = true;
+      if (breakInside) return false;
+      const first = model.loc[u] as number;
+      const tail = model.loc[source.nodes[last] as number] as number;
+      const prev = source.effLoc[i - 1] as number;
+      const next = source.placeAt(last + 1);
+      // Closing the gap in the source must keep its schedule (matrices need not be metric).
+      const closeArrival = (source.es[i - 1] as number) + source.serviceAt(i - 1) + (model.dur[prev * size + next] as number);
+      if (closeArrival > (source.ls[last + 1] as number)) continue;
+      const segmentLoad = (source.cumLoad[last] as number) - (source.cumLoad[i - 1] as number);
+      const segmentTravel = (source.cumDur[last] as number) - (source.cumDur[i] as number);
+      const leftJobs = source.jobCount - length;
+      const sourceAfter = leftJobs > 0 ? source.cost - (model.cost[prev * size + first] as number) - (source.cumCost[last] as number) + (source.cumCost[i] as number) - (model.cost[tail * size + next] as number) + (model.cost[prev * size + next] as number) + model.vehicleWeight : 0;
+      const gain = this.routeCost(source) - sourceAfter;
+      const base = u * model.nJobs;
+      for (let n = 1; n <= this.granularity; n++) {
+        const w = model.neighbours[base + n] as number;
+        const rt = state.routeOf[w] as number;
+        if (rt < 0 || rt === source.vehicle) continue;
+        const target = state.routes[rt] as Route;
+        const v = target.vehicle;
+        let compatible = true;
+        for (let k = i; k <= last; k++) if (model.compat[(source.nodes[k] as number) * model.nVehicles + v] === 0) compatible = false;
+        if (!compatible) continue;
+        if (target.load + segmentLoad > (model.vCapacity[v] as number) || target.jobCount + length > (model.vMaxStops[v] as number)) continue;
+        const at = this.positionOf(target, w);
+        // Try the run just before and just after the neighbour.
+        for (let after = at - 1; after <= at; after++) {
+          if ((target.nodes[after + 1] as number) >= model.nJobs) continue;
+          const from = target.effLoc[after] as number;
+          const to = target.placeAt(after + 1);
+          const added = (model.cost[from * size + first] as number) + ((source.cumCost[last] as number) - (source.cumCost[i] as number)) + (model.cost[tail * size + to] as number) - (model.cost[from * size + to] as number);
+          if (added >= gain - EPSILON) continue;
+          const travel = target.pathTravel + (model.dur[from * size + first] as number) + segmentTravel + (model.dur[tail * size + to] as number) - (model.dur[from * size + to] as number);
+          if (travel > (model.vMaxTravel[v] as number) + 1e-9) continue;
+          // Walk the schedule through the run: O(length).
+          let time = (target.es[after] as number) + target.serviceAt(after);
+          let place = from;
+          let feasible = true;
+          for (let k = i; k <= last && feasible; k++) {
+            const node = source.nodes[k] as number;
+            const here = model.loc[node] as number;
+            const start = model.earliestStart(node, time + (model.dur[place * size + here] as number));
+            if (start === Infinity) feasible = false;
+            time = start + (model.service[node] as number);
+            place = here;
+          }
+          if (!feasible || time + (model.dur[tail * size + to] as number) > (target.ls[after + 1] as number)) continue;
+          // Apply: copy the run, cut it from the source, splice it into the target.
+          const run = this.buffer;
+          run.set(source.nodes.subarray(i, last + 1));
+          source.nodes.copyWithin(i, last + 1, source.len + 2);
+          source.len -= length;
+          target.nodes.copyWithin(after + 1 + length, after + 1, target.len + 2);
+          target.nodes.set(run.subarray(0, length), after + 1);
+          target.len += length;
+          source.update();
+          target.update();
+          state.indexRoute(target);
+          return true;
+        }
+      }
     }
     return false;
   }
