@@ -228,3 +228,38 @@ describe('solve: nothing to plan', () => {
     ]);
   });
 });
+
+describe('solve: a realistic day with every constraint at once', () => {
+  it('plans lunches, two-window sites, skills, stop limits and optional sites without violations', () => {
+    const base = smallInstance({ jobs: 45, vehicles: 5, seed: 9, capacity: 100, horizon: 600 });
+    const areas = ['huangpu', 'xuhui', 'jingan'];
+    const problem: Problem = {
+      ...base,
+      vehicles: base.vehicles.map((v, k) => ({
+        ...v,
+        skills: k === 0 ? areas : [areas[k % 3] as string],
+        lunch: { windows: [{ start: 240, end: 300 }], duration: 45 },
+        maxStops: 9,
+        maxTravelTime: 400,
+      })),
+      jobs: base.jobs.map((job, i) => ({
+        ...job,
+        skills: [areas[i % 3] as string],
+        // Every third site can be visited in the morning or the afternoon.
+        windows: i % 3 === 0 ? [{ start: 0, end: 150 }, { start: 350, end: 500 }] : job.windows,
+        mandatory: i % 4 !== 0,
+        priority: i % 4 === 0 ? 1 + (i % 5) : undefined,
+      })),
+    };
+    const solution = solve(problem, { seed: 7, maxIterations: 1500, timeLimitMs: 60_000 });
+    expect(validateSolution(problem, solution).violations).toEqual([]);
+    for (const route of solution.routes) {
+      const lunch = route.stops.filter((s) => s.kind === 'break');
+      expect(lunch).toHaveLength(1);
+      expect(lunch[0]?.begin).toBeGreaterThanOrEqual(240);
+      expect(lunch[0]?.begin).toBeLessThanOrEqual(300);
+    }
+    expect(solution.summary.jobsServed).toBeGreaterThan(20);
+    for (const entry of solution.unassigned) expect(entry.reason).toMatch(/no-room-in-plan|window-unreachable|max-travel-time-exceeded/);
+  });
+});
