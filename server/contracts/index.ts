@@ -7,3 +7,4 @@ export * from './tiles.ts';
 export * from './screening.ts';
 export * from './stats.ts';
 export * from './live.ts';
+export * from './alerts.ts';

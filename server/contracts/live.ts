@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { AreaCode } from './common.ts';
 import type { AreaDayCounts } from './stats.ts';
+import type { Alert } from './alerts.ts';
 
 export const liveNamespace = '/live';
 export const maxWatchedAreas = 500;
@@ -22,4 +23,6 @@ export interface LiveClientToServerEvents {
 export interface LiveServerToClientEvents {
   /** An area's full figures for the day, after a change (at most four a second per area). */
   'counts:updated': (update: AreaDayCounts) => void;
+  /** A new alert in (or below) a watched area; sent once per client whatever it watches. */
+  'alert:raised': (alert: Alert) => void;
 }

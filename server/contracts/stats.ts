@@ -23,6 +23,23 @@ export const AreaDayCounts = Type.Object({
 export type AreaDayCounts = Static<typeof AreaDayCounts>;
 
 export const StatsParams = Type.Object({ areaCode: AreaCode });
+
+export const ChildrenCounts = Type.Object({
+  area: Type.String(),
+  day: Type.String(),
+  children: Type.Array(AreaDayCounts, { description: 'one entry per child area, zeros included, ordered by code' }),
+});
+export type ChildrenCounts = Static<typeof ChildrenCounts>;
+
+export const TrendQuery = Type.Object({
+  days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 14 })),
+  until: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'last day, default today' })),
+});
+export const AreaTrend = Type.Object({
+  area: Type.String(),
+  days: Type.Array(AreaDayCounts, { description: 'oldest first, one entry per day, zeros included' }),
+});
+export type AreaTrend = Static<typeof AreaTrend>;
 export const StatsQuery = Type.Object({
   day: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD, the city\'s local day; default today' })),
 });

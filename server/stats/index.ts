@@ -2,14 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorResponse } from '../contracts/common.ts';
-import { AreaCounts, AreaDayCounts, StatsParams, StatsQuery } from '../contracts/stats.ts';
+import { AreaCounts, AreaDayCounts, AreaTrend, ChildrenCounts, StatsParams, StatsQuery, TrendQuery } from '../contracts/stats.ts';
 import { currentUser, requireRole } from '../auth/index.ts';
 import { areaInScope } from '../areas/index.ts';
 import type { Pool } from '../infra/db.ts';
 import type { Config } from '../config.ts';
 import { cityDay } from '../infra/city-time.ts';
 import { badRequest } from '../errors.ts';
-import { countsForAreas, findCountMismatches } from './stats.repository.ts';
+import { countsForAreas, countsForChildren, countsTrend, findCountMismatches } from './stats.repository.ts';
 
 function dayOrToday(day: string | undefined, timeZone: string): string {
   if (day === undefined) return cityDay(new Date(), timeZone);
@@ -69,6 +69,42 @@ export default async function statsRoutes(app: FastifyInstance, deps: { pool: Po
       const area = await areaInScope(pool, currentUser(request), request.params.areaCode);
       const [counts] = await countsForAreas(pool, [area.code], dayOrToday(request.query.day, config.cityTimeZone));
       return counts!;
+    },
+  );
+
+  typed.get(
+    '/api/stats/:areaCode/children',
+    {
+      schema: {
+        tags: ['stats'],
+        summary: 'Each child area\'s figures for a day: what a choropleth of the area joins to its geometry by code',
+        params: StatsParams,
+        querystring: StatsQuery,
+        response: { 200: ChildrenCounts, ...errors },
+      },
+    },
+    async (request) => {
+      const area = await areaInScope(pool, currentUser(request), request.params.areaCode);
+      const day = dayOrToday(request.query.day, config.cityTimeZone);
+      return { area: area.code, day, children: await countsForChildren(pool, area.code, day) };
+    },
+  );
+
+  typed.get(
+    '/api/stats/:areaCode/trend',
+    {
+      schema: {
+        tags: ['stats'],
+        summary: 'An area\'s figures day by day (default the last 14 days)',
+        params: StatsParams,
+        querystring: TrendQuery,
+        response: { 200: AreaTrend, ...errors },
+      },
+    },
+    async (request) => {
+      const area = await areaInScope(pool, currentUser(request), request.params.areaCode);
+      const until = dayOrToday(request.query.until, config.cityTimeZone);
+      return { area: area.code, days: await countsTrend(pool, area.code, until, request.query.days ?? 14) };
     },
   );
 }

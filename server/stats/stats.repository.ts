@@ -32,6 +32,31 @@ export async function countsForAreas(db: Queryable, areaCodes: string[], day: st
   return rows.map((row) => ({ area: row.area, day, counts: row.counts ?? { ...zeroCounts }, version: row.version ?? 0 }));
 }
 
+/** Figures of every child of an area for one day (zeros where quiet), ordered by code. */
+export async function countsForChildren(db: Queryable, parentCode: string, day: string): Promise<AreaDayCounts[]> {
+  const { rows } = await db.query<{ area: string; counts: AreaCounts | null; version: number | null }>(
+    `SELECT a.code AS area, CASE WHEN c.area_code IS NULL THEN NULL ELSE ${countsJson} END AS counts, c.version
+       FROM areas a
+       LEFT JOIN area_daily_counts c ON c.area_code = a.code AND c.day = $2::date
+      WHERE a.parent_code = $1
+      ORDER BY a.code`,
+    [parentCode, day],
+  );
+  return rows.map((row) => ({ area: row.area, day, counts: row.counts ?? { ...zeroCounts }, version: row.version ?? 0 }));
+}
+
+/** An area's figures for each of `days` days up to `until`, oldest first. */
+export async function countsTrend(db: Queryable, areaCode: string, until: string, days: number): Promise<AreaDayCounts[]> {
+  const { rows } = await db.query<{ day: string; counts: AreaCounts | null; version: number | null }>(
+    `SELECT to_char(d, 'YYYY-MM-DD') AS day, CASE WHEN c.area_code IS NULL THEN NULL ELSE ${countsJson} END AS counts, c.version
+       FROM generate_series($2::date - ($3::int - 1), $2::date, interval '1 day') AS d
+       LEFT JOIN area_daily_counts c ON c.area_code = $1 AND c.day = d::date
+      ORDER BY d`,
+    [areaCode, until, days],
+  );
+  return rows.map((row) => ({ area: areaCode, day: row.day, counts: row.counts ?? { ...zeroCounts }, version: row.version ?? 0 }));
+}
+
 export interface CountMismatch {
   area: string;
   day: string;

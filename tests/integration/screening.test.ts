@@ -186,6 +186,29 @@ describe('roll-ups under concurrent ingestion', () => {
   });
 });
 
+describe('GET /api/stats/:areaCode/children and /trend', () => {
+  it('gives every child\'s figures (summing to the parent\'s) and a day-by-day trend', async () => {
+    const { day, at } = pastDay(28);
+    await post(command, [record(at(1), pudongGrids[0]!), record(at(2), pudongGrids[1]!), record(at(3), huangpuGrid)]);
+    const children = (await t.app.inject({ url: `/api/stats/310000/children?day=${day}`, headers: { cookie: command } })).json() as {
+      day: string;
+      children: AreaDayCounts[];
+    };
+    expect(children.children).toHaveLength(16);
+    expect(children.children.find((c) => c.area === '310115')?.counts.screened).toBe(2);
+    const sum = children.children.reduce((total, c) => total + c.counts.screened, 0);
+    expect(sum).toBe((await stats('310000', day)).counts.screened);
+
+    const trend = (await t.app.inject({ url: `/api/stats/310115/trend?days=5&until=${pastDay(26).day}`, headers: { cookie: command } })).json() as {
+      days: AreaDayCounts[];
+    };
+    expect(trend.days.map((d) => d.day)).toEqual([30, 29, 28, 27, 26].map((n) => pastDay(n).day));
+    expect(trend.days.find((d) => d.day === day)?.counts.screened).toBe(2);
+    expect((await t.app.inject({ url: '/api/stats/310101/trend', headers: { cookie: pudong } })).statusCode).toBe(403);
+    expect((await t.app.inject({ url: '/api/stats/310000/trend?days=1000', headers: { cookie: command } })).statusCode).toBe(400);
+  });
+});
+
 describe('GET /api/stats/:areaCode', () => {
   it('answers zeros for a quiet day, 400 for a bad day, 403 outside the jurisdiction', async () => {
     const quiet = await stats('310000', '2001-01-01');

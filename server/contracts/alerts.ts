@@ -1,0 +1,43 @@
+import { Type, type Static } from 'typebox';
+import { AreaCode } from './common.ts';
+
+export const alertKinds = ['abnormal_temperature', 'red_code', 'positive_result', 'missed_check', 'overdue_release', 'late_result'] as const;
+export const AlertKind = Type.Enum(alertKinds);
+export type AlertKind = (typeof alertKinds)[number];
+export const AlertStatus = Type.Enum(['open', 'acknowledged', 'closed']);
+
+/** An alert names places and figures, never people: the wall display shows them as they are. */
+export const Alert = Type.Object({
+  id: Type.Integer(),
+  kind: AlertKind,
+  status: AlertStatus,
+  /** the grid where it happened; its ancestors' codes are the prefixes */
+  areaCode: Type.String(),
+  areaName: Type.String({ description: 'district · street · community · grid, in Chinese' }),
+  day: Type.String(),
+  raisedAt: Type.String(),
+  details: Type.Object({
+    temperature: Type.Optional(Type.Number()),
+    siteId: Type.Optional(Type.Integer()),
+    siteName: Type.Optional(Type.String()),
+  }),
+  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  acknowledgedAt: Type.Union([Type.String(), Type.Null()]),
+  closedBy: Type.Union([Type.String(), Type.Null()]),
+  closedAt: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()]),
+});
+export type Alert = Static<typeof Alert>;
+
+export const AlertListQuery = Type.Object({
+  area: Type.Optional(AreaCode),
+  status: Type.Optional(Type.Enum(['open', 'acknowledged', 'closed', 'active', 'all'], { default: 'active', description: 'active = open or acknowledged' })),
+  kind: Type.Optional(AlertKind),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  before: Type.Optional(Type.Integer({ minimum: 1, description: 'only alerts with a smaller id (paging, newest first)' })),
+});
+export const AlertList = Type.Object({ items: Type.Array(Alert), total: Type.Integer() });
+export type AlertList = Static<typeof AlertList>;
+
+export const AlertParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+export const AlertAction = Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
