@@ -88,9 +88,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0] ?? '';
-    // Client-side routes (/wall, /login...) get the single-page app.
+    // Client-side routes get their page: the wall display is a kiosk bundle of its own.
     if (clientBuilt && request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/tiles/') && !path.extname(url)) {
-      return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
+      const page = (url === '/wall' || url.startsWith('/wall/')) && existsSync(path.join(clientDist, 'wall.html')) ? 'wall.html' : 'index.html';
+      return reply.header('Cache-Control', 'no-cache').sendFile(page);
     }
     return reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${url}` });
   });
