@@ -40,6 +40,8 @@ export interface MapViewProps {
   paddingLeft: number;
   onClickChild: (code: string) => void;
   onClickTileAreas: (areas: TileArea[]) => void;
+  /** The zoom after each move (the legend says when site points are not drawn yet). */
+  onZoom?: (zoom: number) => void;
   /** Shown while the style loads. */
   loadingLabel: string;
   webglFailedLabel: string;
@@ -206,6 +208,7 @@ export function MapView(props: MapViewProps) {
     map.on('movestart', markBusy);
     map.on('dataloading', markBusy);
     map.on('idle', () => container.setAttribute('data-idle', 'true'));
+    map.on('moveend', () => latest.current.onZoom?.(map.getZoom()));
     map.on('webglcontextlost', () => pushToast({ kind: 'error', titleKey: 'errors.load', detail: 'WebGL context lost' }));
 
     return () => {

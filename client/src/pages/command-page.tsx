@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../../server/contracts/index.ts';
+import { tileZoomRange } from '../../../server/contracts/index.ts';
 import { areaChildrenQuery, areaQuery } from '../features/areas/api.ts';
 import { AreaFacts, ChildrenList } from '../features/areas/area-panel.tsx';
 import { AreaSearch } from '../features/areas/area-search.tsx';
@@ -55,6 +56,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
   const logout = useLogout();
   const [enabled, setEnabled] = useState<ReadonlySet<SiteCategory>>(storedCategories);
   const listHovered = useListHoveredCode();
+  const [zoom, setZoom] = useState<number | null>(null);
 
   // An area the user may not open (an old link, another jurisdiction): go back to their own.
   useEffect(() => {
@@ -169,6 +171,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
               paddingLeft={legendWidthPx}
               onClickChild={select}
               onClickTileAreas={onClickTileAreas}
+              onZoom={setZoom}
               loadingLabel={t('map.loading')}
               webglFailedLabel={t('map.webglFailed')}
             />
@@ -177,7 +180,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
           )}
           <MapTooltip />
           <aside className="legend-card" aria-label={t('legend.title')}>
-            <SiteLegend area={code} enabled={enabled} onChange={onCategories} />
+            <SiteLegend area={code} enabled={enabled} onChange={onCategories} pointsHidden={zoom !== null && zoom < tileZoomRange.sites.min} />
             <RiskLegend />
             <section className="legend-section">
               <h3>{t('legend.population')}</h3>

@@ -8,10 +8,12 @@ interface SiteLegendProps {
   area: string;
   enabled: ReadonlySet<SiteCategory>;
   onChange: (enabled: ReadonlySet<SiteCategory>) => void;
+  /** true below the zoom where site points are served: say so instead of showing an empty map. */
+  pointsHidden?: boolean;
 }
 
 /** Key sites by category in the selected area: colour, toggle, count and a bar, in the legend's fixed order. */
-export function SiteLegend({ area, enabled, onChange }: SiteLegendProps) {
+export function SiteLegend({ area, enabled, onChange, pointsHidden = false }: SiteLegendProps) {
   const { t } = useTranslation();
   const language = useLanguage();
   const counts = useQuery(siteCategoryCountsQuery(area));
@@ -61,6 +63,7 @@ export function SiteLegend({ area, enabled, onChange }: SiteLegendProps) {
           );
         })}
       </ul>
+      {pointsHidden ? <p className="hint">{t('sites.zoomHint')}</p> : null}
     </section>
   );
 }
