@@ -25,12 +25,13 @@ export class LocalSearch {
     this.granularity = Math.min(NEIGHBOURS, model.nJobs - 1);
   }
 
-  /** Descends until no move improves; returns the number of moves applied. */
-  run(maxPasses = 30): number {
+  /** Descends until no move improves (or time is up); returns the number of moves applied. */
+  run(outOfTime: () => boolean = () => false, maxPasses = 30): number {
     let moves = 0;
     for (let pass = 0; pass < maxPasses; pass++) {
       let improved = false;
       for (let job = 0; job < this.model.nJobs; job++) {
+        if ((job & 63) === 63 && outOfTime()) return moves;
         if (this.state.routeOf[job] === -1) continue;
         if (this.relocate(job) || this.swap(job) || this.twoOptStar(job) || this.orOpt(job)) {
           improved = true;

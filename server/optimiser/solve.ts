@@ -68,12 +68,13 @@ function runSearch(problem: Problem, options: SolveOptions): Solution {
   for (let job = 0; job < model.nJobs; job++) if (eligible[job] === 1) state.pool[state.poolSize++] = job;
   const ruinRecreate = new RuinRecreate(model, state, rng);
   const localSearch = new LocalSearch(model, state);
+  const outOfTime = (): boolean => budget.progress() >= 1;
 
   // Construction: greedy cheapest insertion, then a first descent.
   state.begin();
   ruinRecreate.recreate(true);
   state.commit();
-  localSearch.run();
+  localSearch.run(outOfTime);
 
   let current = state.cost();
   let best = current;
@@ -113,7 +114,7 @@ function runSearch(problem: Problem, options: SolveOptions): Solution {
       state.commit();
       current = candidate;
       if (candidate < best - 1e-9) {
-        localSearch.run();
+        localSearch.run(outOfTime);
         current = state.cost();
         saveBest(current);
       }
@@ -198,7 +199,7 @@ function eliminateRoutes(
   let currentAbsence = absenceSum();
   while (budget.progress() < share) {
     if (currentMissing === 0) {
-      localSearch.run();
+      localSearch.run(() => budget.progress() >= 1);
       const full = state.cost();
       if (full < bestCost) {
         bestCost = full;
@@ -242,6 +243,7 @@ function screenJobs(model: Model): { eligible: Uint8Array; reasons: Map<number, 
   const reasons = new Map<number, UnassignedReason>();
   const scratch = new Route(model, 0);
   const checkedClass = new Map<number, boolean>();
+  const emptyRoutes = new Map<number, Route>();
   for (let job = 0; job < model.nJobs; job++) {
     let skilled = false;
     let fitsLoad = false;
@@ -259,7 +261,11 @@ function screenJobs(model: Model): { eligible: Uint8Array; reasons: Map<number, 
       const cls = model.vClass[v] as number;
       if (checkedClass.has(cls)) continue;
       checkedClass.set(cls, true);
-      const empty = new Route(model, v);
+      let empty = emptyRoutes.get(cls);
+      if (empty === undefined) {
+        empty = new Route(model, v);
+        emptyRoutes.set(cls, empty);
+      }
       for (let after = 0; after <= empty.len; after++) {
         scratch.vehicle = v;
         scratch.nodes.set(empty.nodes.subarray(0, empty.len + 2));
