@@ -2,14 +2,13 @@
 // database (find, start or install it) → migrations → demo data (only into an empty database)
 // → client build (only when stale) → HTTP server. Each step says what it does and how long it took.
 import { performance } from 'node:perf_hooks';
-import { loadDemo } from '../data/load-demo.ts';
+import pg from 'pg';
 import { migrate } from '../db/migrate.ts';
 import { demoUsers } from './auth/demo-users.ts';
 import { loadConfig, type Config } from './config.ts';
 import { ensureClientBuilt } from './infra/client-build.ts';
 import { createPool } from './infra/db.ts';
 import { resolveDatabase } from './infra/local-postgres.ts';
-import { startServer } from './server.ts';
 
 const log = (line: string): void => console.log(`[start] ${line}`);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
@@ -25,22 +24,40 @@ async function main(): Promise<void> {
   };
 
   const config = loadConfig();
+  // Loading the server's modules takes seconds of CPU; let it overlap the database steps' waiting.
+  const serverModule = import('./server.ts');
+  serverModule.catch(() => undefined);
   const url = await step('database', () => resolveDatabase({ log, databaseUrl: config.databaseUrl }));
   const migrations = await step('migrations', () => migrate(url, log));
   if (migrations.applied.length > 0) log(`migrations: ${migrations.applied.length} applied`);
 
-  const demo = await step('demo', () => loadDemo(url, { log, password: config.demoPassword }));
-  // The loader itself says when it has nothing to do.
-  if (demo.loaded) {
-    log(`demo: loaded ${demo.areas} areas, ${demo.sites} sites, ${demo.riskAreas} risk areas, ${demo.users} users in ${seconds(demo.ms)}`);
-  }
+  await step('demo', async () => {
+    if (await hasAreas(url)) return log('demo: already loaded');
+    // Imported only when needed: the generator's modules are a good part of a start's time.
+    const { loadDemo } = await import('../data/load-demo.ts');
+    const demo = await loadDemo(url, { log, password: config.demoPassword });
+    if (demo.loaded) {
+      log(`demo: loaded ${demo.areas} areas, ${demo.sites} sites, ${demo.riskAreas} risk areas, ${demo.users} users in ${seconds(demo.ms)}`);
+    }
+  });
 
   const client = await step('client', () => ensureClientBuilt({ log }));
   if (!client.built) log('client: up to date');
 
   const pool = createPool(url);
+  const { startServer } = await serverModule;
   const server = await step('server', () => startServer({ pool, config }));
   printBanner(server.url, config, performance.now() - started, timings);
+}
+
+async function hasAreas(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, application_name: 'ecc-start' });
+  await client.connect();
+  try {
+    return (await client.query('SELECT 1 FROM areas LIMIT 1')).rowCount === 1;
+  } finally {
+    await client.end();
+  }
 }
 
 function printBanner(url: string, config: Config, totalMs: number, timings: string[]): void {
