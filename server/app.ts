@@ -20,6 +20,7 @@ import tiles from './tiles/index.ts';
 import realtime from './realtime/index.ts';
 import screening from './screening/index.ts';
 import stats from './stats/index.ts';
+import alerts from './alerts/index.ts';
 
 export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
@@ -74,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(realtime, { pool, config });
   await app.register(screening, { pool, config });
   await app.register(stats, { pool, config });
+  await app.register(alerts, { pool });
 
   const clientBuilt = existsSync(path.join(clientDist, 'index.html'));
   if (clientBuilt) {

@@ -20,11 +20,20 @@ import {
   type LiveServerToClientEvents,
   type WatchReply,
 } from '../contracts/live.ts';
-import { createCountsBatcher, type CountsBatcher } from './counts-batcher.ts';
+import type { AreaDayCounts } from '../contracts/stats.ts';
+import type { AlertWithPath } from '../alerts/alerts.repository.ts';
+import { createCountsBatcher } from './counts-batcher.ts';
+
+export interface LivePublisher {
+  /** Figures that changed (coalesced: each area at most four times a second). */
+  publishCounts(rows: readonly AreaDayCounts[]): void;
+  /** New alerts, to every client watching their grid or any of its ancestors (once per client). */
+  publishAlerts(alerts: readonly AlertWithPath[]): void;
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
-    liveCounts: CountsBatcher;
+    live: LivePublisher;
   }
 }
 
@@ -98,7 +107,12 @@ async function realtimePlugin(app: FastifyInstance, deps: { pool: Pool; config: 
   });
 
   const batcher = createCountsBatcher((row) => live.to(roomOf(row.area)).emit('counts:updated', row));
-  app.decorate('liveCounts', batcher);
+  app.decorate('live', {
+    publishCounts: (rows) => batcher.publish(rows),
+    publishAlerts: (alerts) => {
+      for (const { alert, path } of alerts) live.to(path.map(roomOf)).emit('alert:raised', alert);
+    },
+  } satisfies LivePublisher);
 
   app.addHook('preClose', async () => {
     batcher.close();

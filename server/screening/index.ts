@@ -10,6 +10,7 @@ import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { checkRecords, positionInWgs84, type CheckedRecord } from './screening-records.ts';
 import * as repo from './screening.repository.ts';
+import { alertsByIds } from '../alerts/alerts.repository.ts';
 
 const reporterRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official', 'street_official', 'grid_worker']);
 /** An answer listing more problems than this helps nobody; the count says how many there were. */
@@ -100,8 +101,9 @@ export default async function screeningRoutes(app: FastifyInstance, deps: { pool
         await repo.ensurePartitions(pool, newDays);
         newDays.forEach((day) => knownPartitions.add(day));
       }
-      const { accepted, changed } = await repo.insertScreenings(pool, located.resolved, user.username);
-      app.liveCounts.publish(changed);
+      const { accepted, changed, alertIds } = await repo.insertScreenings(pool, located.resolved, user.username);
+      app.live.publishCounts(changed);
+      if (alertIds.length > 0) app.live.publishAlerts(await alertsByIds(pool, alertIds));
       return { accepted, duplicates: records.length - accepted };
     },
   );

@@ -1,6 +1,7 @@
 import type { Queryable } from '../infra/db.ts';
 import type { AreaDayCounts } from '../contracts/stats.ts';
 import { areaDayCountsJson } from '../stats/stats.repository.ts';
+import { abnormalTemperature } from '../contracts/screening.ts';
 
 /** A record ready to store: located in a grid, its local day computed. */
 export interface ResolvedScreening {
@@ -52,8 +53,9 @@ export async function gridsAtPositions(db: Queryable, positions: Array<[number, 
 }
 
 /**
- * Stores the records and updates the day's counters of their grids and every ancestor in one
- * statement, so counters and events commit together. Records already stored (same day and id)
+ * Stores the records, updates the day's counters of their grids and every ancestor, and raises
+ * the alerts the records call for (abnormal temperature, red code), all in one statement, so
+ * counters, alerts and events commit together. Records already stored (same day and id)
  * are skipped and not counted. Counter rows are updated in key order so that concurrent batches
  * lock shared ancestors (district, city) in the same order and cannot deadlock.
  */
@@ -61,8 +63,8 @@ export async function insertScreenings(
   db: Queryable,
   records: ResolvedScreening[],
   receivedBy: string,
-): Promise<{ accepted: number; changed: AreaDayCounts[] }> {
-  const { rows } = await db.query<{ accepted: number; changed: AreaDayCounts[] }>(
+): Promise<{ accepted: number; changed: AreaDayCounts[]; alertIds: number[] }> {
+  const { rows } = await db.query<{ accepted: number; changed: AreaDayCounts[]; alertIds: number[] }>(
     `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::date[], $3::timestamptz[], $4::text[], $5::bigint[],
                             $6::numeric[], $7::text[], $8::text[], $9::boolean[])
@@ -73,11 +75,20 @@ export async function insertScreenings(
        SELECT i.id, i.day, i.at, i.grid_code, g.path, i.site_id, i.temperature, i.code_colour, i.outcome, i.itinerary_flag, $10
          FROM input i JOIN areas g ON g.code = i.grid_code
        ON CONFLICT DO NOTHING
-       RETURNING day, area_path, temperature, code_colour, outcome, itinerary_flag
+       RETURNING id, day, at, grid_code, site_id, area_path, temperature, code_colour, outcome, itinerary_flag
+     ), raised AS (
+       INSERT INTO alerts (kind, area_code, area_path, day, raised_at, source_id, details)
+       SELECT rule.kind, i.grid_code, i.area_path, i.day, i.at, i.id,
+              jsonb_strip_nulls(jsonb_build_object('temperature', i.temperature, 'siteId', i.site_id))
+         FROM inserted i
+        CROSS JOIN LATERAL (VALUES ('abnormal_temperature', i.temperature >= $11), ('red_code', i.code_colour = 'red')) AS rule(kind, hit)
+        WHERE rule.hit
+       ON CONFLICT DO NOTHING
+       RETURNING id
      ), deltas AS (
        SELECT a.code AS area_code, i.day,
               count(*) AS screened,
-              count(*) FILTER (WHERE i.temperature >= 37.3) AS abnormal_temp,
+              count(*) FILTER (WHERE i.temperature >= $11) AS abnormal_temp,
               count(*) FILTER (WHERE i.code_colour = 'yellow') AS yellow_code,
               count(*) FILTER (WHERE i.code_colour = 'red') AS red_code,
               count(*) FILTER (WHERE i.outcome = 'refer') AS referred,
@@ -104,7 +115,8 @@ export async function insertScreenings(
        RETURNING ${areaDayCountsJson} AS row
      )
      SELECT (SELECT count(*) FROM inserted)::int AS accepted,
-            COALESCE((SELECT json_agg(row) FROM upserted), '[]'::json) AS changed`,
+            COALESCE((SELECT json_agg(row) FROM upserted), '[]'::json) AS changed,
+            COALESCE((SELECT array_agg(id ORDER BY id) FROM raised), '{}') AS "alertIds"`,
     [
       records.map((r) => r.id),
       records.map((r) => r.day),
@@ -116,8 +128,9 @@ export async function insertScreenings(
       records.map((r) => r.outcome),
       records.map((r) => r.itineraryFlag),
       receivedBy,
+      abnormalTemperature,
     ],
   );
   const result = rows[0];
-  return { accepted: result?.accepted ?? 0, changed: result?.changed ?? [] };
+  return { accepted: result?.accepted ?? 0, changed: result?.changed ?? [], alertIds: result?.alertIds ?? [] };
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../infra/db.ts';
 import type { AreaCounts, AreaDayCounts } from '../contracts/stats.ts';
+import { abnormalTemperature } from '../contracts/screening.ts';
 
 /** The one mapping from area_daily_counts columns (table alias c) to the API's metric names. */
 export const countsJson = `json_build_object(
@@ -73,7 +74,7 @@ export async function findCountMismatches(db: Queryable, day: string): Promise<C
     `WITH rebuilt AS (
        SELECT a.code AS area_code, e.day,
               count(*)::int AS screened,
-              count(*) FILTER (WHERE e.temperature >= 37.3)::int AS abnormal_temp,
+              count(*) FILTER (WHERE e.temperature >= $2)::int AS abnormal_temp,
               count(*) FILTER (WHERE e.code_colour = 'yellow')::int AS yellow_code,
               count(*) FILTER (WHERE e.code_colour = 'red')::int AS red_code,
               count(*) FILTER (WHERE e.outcome = 'refer')::int AS referred,
@@ -92,7 +93,7 @@ export async function findCountMismatches(db: Queryable, day: string): Promise<C
             IS DISTINCT FROM
             (r.screened, r.abnormal_temp, r.yellow_code, r.red_code, r.referred, r.denied, r.itinerary_flagged)
       ORDER BY 1`,
-    [day],
+    [day, abnormalTemperature],
   );
   return rows;
 }

@@ -124,6 +124,19 @@ describe('socket.io /live', () => {
     expect(snapshotOf(await watch(pudong, { areas: ['310115'] }))[0]?.area).toBe('310115');
   });
 
+  it('pushes a new alert once to a client watching both its district and the city', async () => {
+    const socket = open(command);
+    await connected(socket);
+    snapshotOf(await watch(socket, { areas: ['310000', grid.slice(0, 6)] }));
+    const alerts: Array<{ kind: string; areaCode: string }> = [];
+    socket.on('alert:raised', (alert) => alerts.push(alert));
+    await postNow(1); // 38 °C and a yellow code: one abnormal-temperature alert
+    const alert = await waitFor(() => alerts[0], 5000, 'alert:raised');
+    expect(alert).toMatchObject({ kind: 'abnormal_temperature', areaCode: grid });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(alerts).toHaveLength(1);
+  });
+
   it('does not send areas the client no longer watches', async () => {
     const socket = open(command);
     await connected(socket);
