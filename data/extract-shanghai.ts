@@ -128,7 +128,7 @@ async function extract(): Promise<void> {
   await writeFile(path.join(outDir, 'divisions.json'), `${JSON.stringify(divisions, null, 0).replaceAll('},{', '},\n{')}\n`);
   await writeFile(
     path.join(outDir, 'districts.geojson'),
-    `${JSON.stringify({ type: 'FeatureCollection', crs: 'WGS-84 (converted from GCJ-02)', features }).replaceAll('},{"type"', '},\n{"type"')}\n`,
+    `${JSON.stringify({ type: 'FeatureCollection', coordinateSystem: 'WGS-84 (EPSG:4326), converted from GCJ-02', features }).replaceAll('},{"type"', '},\n{"type"')}\n`,
   );
   console.log(`data/shanghai: ${districts.length} districts, ${streets.length} streets/towns, ${communities.length} communities, ${features.length} outlines`);
 }
