@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 
 const apiTarget = `http://127.0.0.1:${process.env.PORT ?? '8080'}`;
 
@@ -7,7 +8,18 @@ export default defineConfig({
   root: 'client',
   publicDir: 'public',
   plugins: [react()],
-  build: { outDir: '../dist/client', emptyOutDir: true, chunkSizeWarningLimit: 3000 },
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 3000,
+    // Two pages: the app and the wall display (/wall, a kiosk bundle of its own).
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('client/index.html', import.meta.url)),
+        wall: fileURLToPath(new URL('client/wall.html', import.meta.url)),
+      },
+    },
+  },
   server: {
     proxy: { '/api': apiTarget, '/tiles': apiTarget, '/docs': apiTarget, '/socket.io': { target: apiTarget, ws: true } },
   },

@@ -36,7 +36,7 @@ export function classOf(value: number | undefined, breaks: readonly number[]): n
   return index === -1 ? breaks.length - 1 : index;
 }
 
-export const colourOf = (cls: number): string => (cls < 0 ? zeroColour : (classColours[cls] ?? classColours[classColours.length - 1]));
+export const colourOf = (cls: number): string => (cls < 0 ? zeroColour : (classColours[Math.min(cls, classColours.length - 1)] ?? zeroColour));
 
 /** Legend rows: [label range, colour]. */
 export function legendRows(breaks: readonly number[], format: (n: number) => string): Array<{ from: number; to: number; label: string; colour: string }> {
