@@ -4,7 +4,7 @@
 // Street and community points are drawn denser near the city centre, so central units are small
 // and suburban ones large.
 import type { Queryable } from '../server/infra/db.ts';
-import type { ChildLevel } from './area-plan.ts';
+import type { ChildLevel, PlannedArea } from './area-plan.ts';
 
 /** People's Square (人民广场), WGS-84: the density attractor for the whole city. */
 export const cityCentre = { lon: 121.4737, lat: 31.2304 } as const;
@@ -47,6 +47,27 @@ export async function createChildrenTable(db: Queryable): Promise<void> {
     name_en text NOT NULL, population integer NOT NULL, rank integer NOT NULL)`);
   await db.query('CREATE INDEX IF NOT EXISTS demo_children_parent_idx ON demo_children (parent_code, rank)');
   await db.query('TRUNCATE demo_children');
+}
+
+/** Fills demo_children with the planned areas (unnest arrays, 10,000 rows a statement). */
+export async function insertPlannedChildren(db: Queryable, areas: readonly PlannedArea[]): Promise<void> {
+  const batch = 10_000;
+  for (let start = 0; start < areas.length; start += batch) {
+    const chunk = areas.slice(start, start + batch);
+    await db.query(
+      `INSERT INTO demo_children (code, parent_code, level, name, name_en, population, rank)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])`,
+      [
+        chunk.map((a) => a.code),
+        chunk.map((a) => a.parent),
+        chunk.map((a) => a.level),
+        chunk.map((a) => a.name),
+        chunk.map((a) => a.nameEn),
+        chunk.map((a) => a.population),
+        chunk.map((a) => a.rank),
+      ],
+    );
+  }
 }
 
 /**

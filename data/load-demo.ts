@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { siteCategories, type SiteCategory } from '../server/contracts/sites.ts';
 import { seedDemoUsers } from '../server/auth/demo-users.ts';
-import { planAreas, type PlannedArea } from './area-plan.ts';
-import { cityCentre, createChildrenTable, insertGeneratedLevel, partitionOptions } from './area-generator.ts';
+import { planAreas } from './area-plan.ts';
+import { cityCentre, createChildrenTable, insertGeneratedLevel, insertPlannedChildren, partitionOptions } from './area-generator.ts';
 import type { Divisions } from './extract-shanghai.ts';
 import { describeSite, realTransportHubs, siteQuota, type SitePoint } from './site-catalogue.ts';
 import { insertRiskAreas } from './risk-areas.ts';
@@ -53,26 +53,6 @@ async function counts(db: pg.ClientBase): Promise<Omit<DemoSummary, 'ms' | 'load
   const row = rows[0];
   if (!row) throw new Error('no counts');
   return { areas: row.areas, sites: row.sites, riskAreas: row.risk_areas, users: row.users };
-}
-
-async function insertPlanned(db: pg.ClientBase, areas: readonly PlannedArea[]): Promise<void> {
-  const batch = 10_000;
-  for (let start = 0; start < areas.length; start += batch) {
-    const chunk = areas.slice(start, start + batch);
-    await db.query(
-      `INSERT INTO demo_children (code, parent_code, level, name, name_en, population, rank)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])`,
-      [
-        chunk.map((a) => a.code),
-        chunk.map((a) => a.parent),
-        chunk.map((a) => a.level),
-        chunk.map((a) => a.name),
-        chunk.map((a) => a.nameEn),
-        chunk.map((a) => a.population),
-        chunk.map((a) => a.rank),
-      ],
-    );
-  }
 }
 
 /** The city and its districts: real names, census populations and outlines. */
@@ -127,7 +107,7 @@ async function loadAreas(db: pg.ClientBase, seed: number, log: (line: string) =>
 
   const plan = planAreas(divisions, seed);
   await createChildrenTable(db);
-  await insertPlanned(db, [...plan.streets, ...plan.communities, ...plan.grids]);
+  await insertPlannedChildren(db, [...plan.streets, ...plan.communities, ...plan.grids]);
   await db.query('ANALYZE demo_children');
 
   const streets = await insertGeneratedLevel(db, partitionOptions('street', seed));

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { siteCategories } from '../../server/contracts/sites.ts';
 import { planAreas } from '../../data/area-plan.ts';
-import { createChildrenTable, generateLevel, partitionOptions } from '../../data/area-generator.ts';
+import { createChildrenTable, generateLevel, insertPlannedChildren, partitionOptions } from '../../data/area-generator.ts';
 import { DEFAULT_SEED, loadDemo, readDivisions } from '../../data/load-demo.ts';
 import type { ChildLevel } from '../../data/area-plan.ts';
 
@@ -148,12 +148,7 @@ describe('demo geometry generator', () => {
     const plan = planAreas(await readDivisions(), seed);
     const children = [...plan.streets, ...plan.communities, ...plan.grids].filter((a) => a.level === level);
     await createChildrenTable(db);
-    await db.query(
-      `INSERT INTO demo_children (code, parent_code, level, name, name_en, population, rank)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])`,
-      [children.map((a) => a.code), children.map((a) => a.parent), children.map((a) => a.level), children.map((a) => a.name),
-        children.map((a) => a.nameEn), children.map((a) => a.population), children.map((a) => a.rank)],
-    );
+    await insertPlannedChildren(db, children);
     const n = await generateLevel(db, partitionOptions(level, seed, under));
     const row = await one<{ generated: string; stored: string }>(
       `SELECT (SELECT md5(string_agg(encode(ST_AsBinary(geom), 'hex'), ',' ORDER BY code)) FROM demo_generated) AS generated,
