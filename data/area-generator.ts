@@ -99,7 +99,8 @@ export async function generateLevel(db: Queryable, options: PartitionOptions): P
 
   // Efraimidis-Spirakis weighted sampling without replacement from the oversampled candidates:
   // key = ln(u) / w, the n largest keys win, with w = 1 / (1 + d/6 km)^2 for the distance d from
-  // the city centre; unweighted, the first n candidates. The n picked points are then ranked by distance to the attractor.
+  // the city centre (unweighted: the first n candidates). The n picked points are then ranked by
+  // distance to the attractor.
   await db.query(
     `WITH candidate AS (
        SELECT p.code, p.n, p.label_point, d.path[1] AS i, d.geom
