@@ -29,6 +29,9 @@ interface ChildrenBody {
 /** Waits until the map shows `code`'s sub-areas and MapLibre reports idle (tiles loaded, no motion). */
 async function waitForMap(code: string): Promise<void> {
   await page.waitForSelector(`.map-region[data-area="${code}"]`, { timeout: idleTimeout });
+  // The area is framed in the same render that sets data-area: wait for the flight to end...
+  await page.waitForFunction(() => window.__ecc !== undefined && !window.__ecc.map.isMoving(), undefined, { timeout: idleTimeout });
+  // ...and for MapLibre's idle (all tiles of the new view loaded and drawn).
   await page.waitForSelector('[data-testid="map"][data-idle="true"]', { timeout: idleTimeout });
   // One more frame so deck.gl's labels (drawn in the same frame) are in the buffer.
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
@@ -104,17 +107,18 @@ afterAll(async () => {
 
 describe('command-centre map', () => {
   it('signs in through the login form and draws the city map', async () => {
-    const started = Date.now();
     await page.goto(baseUrl);
     const form = page.getByTestId('login-form');
     await form.waitFor();
+    const loginShownMs = await page.evaluate(() => Math.round(performance.now()));
     await screenshot('00-login');
     await page.fill('input[name="username"]', 'command');
     await page.fill('input[name="password"]', 'demo-password');
+    const submitted = Date.now();
     await page.click('button[type="submit"]');
 
     await waitForMap('310000');
-    console.log(`[e2e] login page → city map idle: ${Date.now() - started} ms (SwiftShader)`);
+    console.log(`[e2e] login form shown ${loginShownMs} ms after navigation; sign-in → city map idle ${Date.now() - submitted} ms (SwiftShader)`);
     await eventually(() => page.getByTestId('breadcrumbs').locator('[aria-current="location"]').textContent()).toMatch(/上海/);
     await eventually(() => page.locator('h1').first().textContent()).toBe('疫情防控指挥中心');
 
@@ -174,6 +178,16 @@ describe('command-centre map', () => {
     expect(await page.evaluate(() => localStorage.getItem('ecc.lang'))).toBe('en');
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await screenshot('03-pudong-en');
+
+  });
+
+  it('goes back to the city with the browser back button', async () => {
+    await page.goBack();
+    await waitForMap('310000');
+    await eventually(() => page.getByTestId('breadcrumbs').locator('[aria-current="location"]').textContent()).toContain('Shanghai');
+    await eventually(() => page.getByTestId('breadcrumbs').locator('li').count()).toBe(1);
+    await eventually(() => page.getByTestId('children-title').textContent()).toContain('Districts');
+    await screenshot('04-city-en');
 
     // The first GET /api/auth/me answers 401 before signing in: the browser logs that as an error.
     expect(consoleErrors.filter((text) => !/status of 401/.test(text))).toEqual([]);

@@ -155,7 +155,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
         </div>
       </header>
       <main className="workspace">
-        <div className="map-region" data-area={shownChildren ? code : ''}>
+        <div className="map-region" data-area={shownChildren && current ? code : ''}>
           {config.data ? (
             <MapView
               config={config.data}

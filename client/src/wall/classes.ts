@@ -9,7 +9,7 @@ export const zeroColour = '#122238';
 function niceCeil(value: number): number {
   if (value <= 10) return Math.max(1, Math.ceil(value));
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) {
+  for (const step of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
     const candidate = step * magnitude;
     if (candidate >= value) return candidate;
   }
