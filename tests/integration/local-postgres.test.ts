@@ -6,12 +6,25 @@ import { runDatabaseName } from '../helpers/test-databases.ts';
 
 const adminUrl = inject('adminDatabaseUrl');
 const name = runDatabaseName('resolve');
+const plainName = runDatabaseName('plainrole');
+const plainRole = `ecc_test_role_${process.pid}`;
 
-afterAll(async () => {
+async function asAdmin(...statements: string[]): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-  await admin.end();
+  try {
+    for (const statement of statements) await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
+afterAll(async () => {
+  await asAdmin(
+    `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`,
+    `DROP DATABASE IF EXISTS ${quoteIdent(plainName)} WITH (FORCE)`,
+    `DROP ROLE IF EXISTS ${quoteIdent(plainRole)}`,
+  );
 });
 
 describe('resolveDatabase with DATABASE_URL', () => {
@@ -30,6 +43,23 @@ describe('resolveDatabase with DATABASE_URL', () => {
     const again: string[] = [];
     await resolveDatabase({ log: (line) => again.push(line), databaseUrl: url });
     expect(again.filter((line) => /created/.test(line))).toEqual([]);
+  });
+
+  it('tells a role that may not create PostGIS what a superuser must run', async () => {
+    await asAdmin(
+      `DROP ROLE IF EXISTS ${quoteIdent(plainRole)}`,
+      `CREATE ROLE ${quoteIdent(plainRole)} LOGIN PASSWORD 'plain-password'`,
+      `CREATE DATABASE ${quoteIdent(plainName)} OWNER ${quoteIdent(plainRole)} TEMPLATE template0`,
+    );
+    // Over TCP with a password: Debian's default peer rule on the socket would refuse this role.
+    const admin = new URL(adminUrl);
+    const socketDir = admin.searchParams.get('host');
+    const host = socketDir ? '127.0.0.1' : admin.hostname;
+    const port = (socketDir ? admin.searchParams.get('port') : admin.port) || '5432';
+    const url = `postgresql://${plainRole}:plain-password@${host}:${port}/${plainName}`;
+    await expect(resolveDatabase({ log: () => undefined, databaseUrl: url })).rejects.toThrow(
+      /may not create the postgis extension[\s\S]*CREATE EXTENSION IF NOT EXISTS postgis/,
+    );
   });
 
   it('says which server it could not reach', async () => {
