@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
 import { ErrorResponse } from '../contracts/common.ts';
 import { ScreeningAccepted, ScreeningBatch, ScreeningRejected, type RecordError } from '../contracts/screening.ts';
@@ -7,14 +8,16 @@ import type { Role } from '../contracts/auth.ts';
 import { requireRole, type AuthUser } from '../auth/index.ts';
 import type { Pool } from '../infra/db.ts';
 import type { Config } from '../config.ts';
-import { AppError } from '../errors.ts';
-import { checkRecords, positionInWgs84, type CheckedRecord } from './screening-records.ts';
-import * as repo from './screening.repository.ts';
+import { AppError, badRequest } from '../errors.ts';
 import { alertsByIds } from '../alerts/alerts.repository.ts';
+import { checkRecords, positionInWgs84, type CheckedRecord } from './screening-records.ts';
+import { columnLabel, parseCsvSheet, parseXlsx, screeningTemplate, type SheetRowError } from './screening-sheet.ts';
+import * as repo from './screening.repository.ts';
 
 const reporterRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official', 'street_official', 'grid_worker']);
 /** An answer listing more problems than this helps nobody; the count says how many there were. */
 const maxReportedErrors = 1000;
+const maxUploadBytes = 10 * 1024 * 1024;
 
 /** Finds each record's grid (from its site, grid code or position), inside the user's jurisdiction. */
 async function locate(pool: Pool, user: AuthUser, records: CheckedRecord[]) {
@@ -32,19 +35,12 @@ async function locate(pool: Pool, user: AuthUser, records: CheckedRecord[]) {
   const errors: RecordError[] = [];
   const resolved: repo.ResolvedScreening[] = [];
   for (const { index, record, day } of records) {
-    let gridCode: string | null | undefined;
-    let field = 'grid';
-    if (record.siteId !== undefined) {
-      gridCode = sites.get(record.siteId);
-      field = 'siteId';
-    } else if (record.grid !== undefined) {
-      gridCode = grids.has(record.grid) ? record.grid : undefined;
-    } else {
-      gridCode = gridAtPosition.get(index);
-      field = 'position';
-    }
+    const [gridCode, field, what] =
+      record.siteId !== undefined ? [sites.get(record.siteId), 'siteId', '场所 site']
+      : record.grid !== undefined ? [grids.has(record.grid) ? record.grid : undefined, 'grid', '网格 grid']
+      : [gridAtPosition.get(index), 'position', '该位置的网格 grid at this position'];
     if (!gridCode) {
-      errors.push({ index, id: record.id, field, message: `no ${field === 'grid' ? 'grid' : field === 'siteId' ? 'site' : 'grid at this position'} in your jurisdiction ${user.jurisdictionCode} / 管辖范围内无此${field === 'siteId' ? '场所' : '网格'}` });
+      errors.push({ index, id: record.id, field, message: `管辖范围内无此${what} in your jurisdiction ${user.jurisdictionCode}` });
       continue;
     }
     resolved.push({
@@ -65,8 +61,31 @@ async function locate(pool: Pool, user: AuthUser, records: CheckedRecord[]) {
 export default async function screeningRoutes(app: FastifyInstance, deps: { pool: Pool; config: Config }) {
   const { pool, config } = deps;
   const knownPartitions = new Set<string>();
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(multipart, { limits: { fileSize: maxUploadBytes, files: 1, fields: 5 } });
 
-  app.withTypeProvider<TypeBoxTypeProvider>().post(
+  /**
+   * Checks and locates records, and stores them: all or none (`all-or-nothing`), the good ones
+   * (`valid-only`), or none at all (`check-only`, to report every problem of a file that has others).
+   */
+  async function ingest(user: AuthUser, raw: readonly unknown[], mode: 'all-or-nothing' | 'valid-only' | 'check-only') {
+    const checked = checkRecords(raw, new Date(), config.cityTimeZone);
+    const located = checked.valid.length ? await locate(pool, user, checked.valid) : { resolved: [], errors: [] };
+    const errors = [...checked.errors, ...located.errors].sort((a, b) => a.index - b.index);
+    if (mode === 'check-only' || (errors.length > 0 && mode === 'all-or-nothing')) return { accepted: 0, stored: false, errors };
+    if (located.resolved.length === 0) return { accepted: 0, stored: true, errors };
+    const newDays = [...new Set(located.resolved.map((r) => r.day))].filter((day) => !knownPartitions.has(day));
+    if (newDays.length > 0) {
+      await repo.ensurePartitions(pool, newDays);
+      newDays.forEach((day) => knownPartitions.add(day));
+    }
+    const { accepted, changed, alertIds } = await repo.insertScreenings(pool, located.resolved, user.username);
+    app.live.publishCounts(changed);
+    if (alertIds.length > 0) app.live.publishAlerts(await alertsByIds(pool, alertIds));
+    return { accepted, stored: true, errors };
+  }
+
+  typed.post(
     '/api/screenings',
     {
       bodyLimit: 8 * 1024 * 1024,
@@ -84,27 +103,77 @@ export default async function screeningRoutes(app: FastifyInstance, deps: { pool
     async (request) => {
       const user = requireRole(request, reporterRoles, 'submit screening records');
       const { records } = request.body;
-      const checked = checkRecords(records, new Date(), config.cityTimeZone);
-      const located = checked.valid.length ? await locate(pool, user, checked.valid) : { resolved: [], errors: [] };
-      const errors = [...checked.errors, ...located.errors].sort((a, b) => a.index - b.index);
-      if (errors.length > 0) {
-        const shown = errors.slice(0, maxReportedErrors);
+      const result = await ingest(user, records, 'all-or-nothing');
+      if (!result.stored) {
         throw new AppError(
           400,
           'validation_failed',
-          `${new Set(errors.map((e) => e.index)).size} of ${records.length} records are invalid; nothing was stored / 有错误记录，未保存任何记录`,
-          shown,
+          `${new Set(result.errors.map((e) => e.index)).size} of ${records.length} records are invalid; nothing was stored / 有错误记录，未保存任何记录`,
+          result.errors.slice(0, maxReportedErrors),
         );
       }
-      const newDays = [...new Set(located.resolved.map((r) => r.day))].filter((day) => !knownPartitions.has(day));
-      if (newDays.length > 0) {
-        await repo.ensurePartitions(pool, newDays);
-        newDays.forEach((day) => knownPartitions.add(day));
+      return { accepted: result.accepted, duplicates: records.length - result.accepted };
+    },
+  );
+
+  typed.get(
+    '/api/screenings/template.xlsx',
+    { schema: { tags: ['screening'], summary: 'Excel template for screening records (Chinese headers, validated cells, instructions)', produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
+    async (request, reply) => {
+      requireRole(request, reporterRoles, 'submit screening records');
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('Content-Disposition', `attachment; filename="screening-template.xlsx"; filename*=UTF-8''${encodeURIComponent('筛查记录导入模板.xlsx')}`)
+        .send(await screeningTemplate());
+    },
+  );
+
+  const SheetRowErrorSchema = Type.Object({ row: Type.Integer(), field: Type.String(), reason: Type.String() });
+  typed.post(
+    '/api/screenings/upload',
+    {
+      schema: {
+        tags: ['screening'],
+        summary: 'Upload screening records as .xlsx or .csv (multipart field `file`), with a per-row error report',
+        description:
+          'Headers in Chinese (as in the template) or English. A file with any bad row stores nothing and answers 400 with every problem as { row, field, reason }, '
+          + 'unless `importValid=true`, which stores the good rows and lists the skipped ones. Rows without a record ID get one derived from their content, '
+          + 'so uploading the same file again counts nothing twice.',
+        consumes: ['multipart/form-data'],
+        querystring: Type.Object({ importValid: Type.Optional(Type.Boolean({ default: false })) }),
+        response: {
+          200: Type.Object({ rows: Type.Integer(), accepted: Type.Integer(), duplicates: Type.Integer(), skipped: Type.Array(SheetRowErrorSchema) }),
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          413: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const user = requireRole(request, reporterRoles, 'submit screening records');
+      if (!request.isMultipart()) throw badRequest('Send the file as multipart/form-data in the field "file" / 请以 multipart 上传文件');
+      const file = await request.file();
+      if (!file) throw badRequest('No file in the request / 未收到文件');
+      const buffer = await file.toBuffer(); // throws 413 past the size limit
+      const isXlsx = buffer.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+      if (!isXlsx && /\.xlsx?$/i.test(file.filename)) throw badRequest('The file is not a valid .xlsx workbook (old .xls is not supported: save as .xlsx) / 请另存为 .xlsx');
+      const sheet = isXlsx ? await parseXlsx(buffer, config.cityTimeZone) : parseCsvSheet(buffer, config.cityTimeZone);
+      const problems: SheetRowError[] = [...sheet.errors];
+      if (sheet.dataRows === 0 && problems.length === 0) problems.push({ row: 0, field: '', reason: '文件中没有记录 / the file has no records' });
+      const importValid = request.query.importValid ?? false;
+      const mode = importValid ? 'valid-only' : problems.length > 0 ? 'check-only' : 'all-or-nothing';
+      const result = sheet.rows.length > 0 ? await ingest(user, sheet.rows.map((r) => r.record), mode) : undefined;
+      for (const error of result?.errors ?? []) {
+        problems.push({ row: sheet.rows[error.index]!.row, field: columnLabel(error.field.split('.')[0] ?? error.field), reason: error.message });
       }
-      const { accepted, changed, alertIds } = await repo.insertScreenings(pool, located.resolved, user.username);
-      app.live.publishCounts(changed);
-      if (alertIds.length > 0) app.live.publishAlerts(await alertsByIds(pool, alertIds));
-      return { accepted, duplicates: records.length - accepted };
+      problems.sort((a, b) => a.row - b.row);
+      const rowsWithProblems = new Set(problems.map((p) => p.row));
+      if (!result?.stored) {
+        throw new AppError(400, 'validation_failed', `${rowsWithProblems.size} row(s) have errors; nothing was imported / ${rowsWithProblems.size} 行有错误，未导入任何记录`, problems.slice(0, maxReportedErrors));
+      }
+      const imported = sheet.rows.filter((r) => !rowsWithProblems.has(r.row)).length;
+      return { rows: sheet.dataRows, accepted: result.accepted, duplicates: imported - result.accepted, skipped: problems.slice(0, maxReportedErrors) };
     },
   );
 }
