@@ -4,7 +4,7 @@
 // Why the overlay is not interleaved: in deck.gl 9.4 picking through an interleaved overlay came
 // back empty here (Chromium/SwiftShader), and the labels belong on top anyway. Area fills, outlines,
 // hover and click picking are MapLibre's (GeoJSON sources + feature-state), below risk areas and sites.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import maplibregl, { type GeoJSONSource, type Map as MapLibreMap, type MapGeoJSONFeature } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { MapboxOverlay } from '@deck.gl/mapbox';
@@ -264,9 +264,10 @@ export function MapView(props: MapViewProps) {
     }
   }, [props.scale, styleReady, props.config.basemapStyleUrl, props.attribution]);
 
-  // Frame the selected area.
+  // Frame the selected area. A layout effect: the flight starts in the same task as the render that
+  // shows the new area, so nothing (a test, a screenshot) can observe the new area before it.
   const frameKey = props.frame?.key;
-  useEffect(() => {
+  useLayoutEffect(() => {
     const map = mapRef.current;
     const frame = latest.current.frame;
     if (!map || !frame || lastFramed.current === frame.key) return;
