@@ -214,7 +214,7 @@ function main(): void {
       objective === 'distance'
         ? 'gap to the distance-objective best knowns (`bks_distobj_*`, fleet up to the file size) where listed, else to the hierarchical ones'
         : 'vehicles and distance against the hierarchical best knowns (`bks_hier_*`: vehicles first, then distance)';
-    markdown = `### ${values.set === 'solomon' ? 'Solomon 100' : 'Gehring & Homberger 200'}, objective \`${objective}\`, ${values['time-limit']} s per instance\n\n\`${command}\` — ${when} UTC, 2-core machine shared with other work; ${reference}. VROOM 1.14 columns: \`-x 5 -t 2\` from \`vroom-*-results.csv\`.\n\n${vrptwTable(results)}`;
+    markdown = `### ${values.set === 'solomon' ? 'Solomon 100' : 'Gehring & Homberger 200'}, objective \`${objective}\`, ${values['time-limit']} s per instance\n\n\`${command}\` — ${when} UTC, 2-core machine shared with other work; ${reference}. VROOM 1.14 columns: \`-x 5 -t ${values.set === 'solomon' ? 2 : 4}\` from \`vroom-*-results.csv\`.\n\n${vrptwTable(results)}`;
   } else {
     throw new Error('--set must be solomon, homberger or optw');
   }
