@@ -19,7 +19,7 @@ export type ConnectionStatus = 'connecting' | 'live' | 'offline';
 type LiveSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>;
 
 export const maxAlerts = 30;
-const notifyMs = 400;
+const notifyMs = 250;
 
 export interface LiveSnapshot {
   status: ConnectionStatus;
