@@ -3,6 +3,7 @@
 //   npx tsx bench/routing/run.ts --set solomon|homberger|optw [--objective distance|fleet]
 //        [--time-limit S] [--seed N] [--only C101,R201] [--write]
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseOptw, parseSolomon } from '../../server/optimiser/parsers.ts';
@@ -48,6 +49,7 @@ export interface VrptwResult {
   vroomVehicles?: number;
   vroomDistance?: number;
   vroomSeconds?: number;
+  iterations: number;
 }
 
 export interface OptwResult {
@@ -99,6 +101,7 @@ export function runVrptw(set: 'solomon' | 'homberger', objective: Objective, tim
       vroomVehicles: vroomRow ? Number(vroomRow.vehicles) : undefined,
       vroomDistance: vroomRow ? Number(vroomRow.distance) : undefined,
       vroomSeconds: vroomRow ? Number(vroomRow.wall_s) : undefined,
+      iterations: solution.iterations,
     });
     const last = results.at(-1) as VrptwResult;
     process.stderr.write(
@@ -203,6 +206,8 @@ function main(): void {
   const only = values.only?.split(',');
   const command = `npx tsx bench/routing/run.ts --set ${values.set} --objective ${values.objective} --time-limit ${values['time-limit']} --seed ${seed}${values.only ? ` --only ${values.only}` : ''}`;
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  // Results depend on the CPU the search actually got: record how busy the shared machine was.
+  const loadBefore = loadavg()[0]?.toFixed(1);
   let markdown: string;
   if (values.set === 'optw') {
     const results = runOptw(timeLimitMs, seed, only);
@@ -210,11 +215,12 @@ function main(): void {
   } else if (values.set === 'solomon' || values.set === 'homberger') {
     const objective = values.objective as Objective;
     const results = runVrptw(values.set, objective, timeLimitMs, seed, only);
+    const iterations = Math.round(results.reduce((a, r) => a + r.iterations, 0) / Math.max(1, results.length));
     const reference =
       objective === 'distance'
         ? 'gap to the distance-objective best knowns (`bks_distobj_*`, fleet up to the file size) where listed, else to the hierarchical ones'
         : 'vehicles and distance against the hierarchical best knowns (`bks_hier_*`: vehicles first, then distance)';
-    markdown = `### ${values.set === 'solomon' ? 'Solomon 100' : 'Gehring & Homberger 200'}, objective \`${objective}\`, ${values['time-limit']} s per instance\n\n\`${command}\` — ${when} UTC, 2-core machine shared with other work; ${reference}. VROOM 1.14 columns: \`-x 5 -t ${values.set === 'solomon' ? 2 : 4}\` from \`vroom-*-results.csv\`.\n\n${vrptwTable(results)}`;
+    markdown = `### ${values.set === 'solomon' ? 'Solomon 100' : 'Gehring & Homberger 200'}, objective \`${objective}\`, ${values['time-limit']} s per instance\n\n\`${command}\` — ${when} UTC, 2-core machine shared with other work; ${reference}. VROOM 1.14 columns: \`-x 5 -t ${values.set === 'solomon' ? 2 : 4}\` from \`vroom-*-results.csv\`. Load average ${loadBefore} → ${loadavg()[0]?.toFixed(1)} (2 cores); ${iterations} search iterations per instance on average.\n\n${vrptwTable(results)}`;
   } else {
     throw new Error('--set must be solomon, homberger or optw');
   }
