@@ -104,6 +104,7 @@ export function buildAreaLayers({ children, language, scale }: AreaLabelInput): 
   // Grids are small and many: label them only when there are few enough to read.
   const labelled = features.length <= 400 ? features : [];
   const childLevel = features[0]?.properties.level;
+  const maxPopulation = Math.max(1, ...features.map((f) => f.properties.population ?? 0));
   const baseSize = childLevel === 'district' ? 16 : childLevel === 'grid' ? 12 : 13.5;
   return [
     new TextLayer<ChildFeature, CollisionFilterExtensionProps<ChildFeature>>({
@@ -125,9 +126,10 @@ export function buildAreaLayers({ children, language, scale }: AreaLabelInput): 
       // Dense downtown streets: drop overlapping labels, keeping the most populous area's.
       extensions: [collisionFilter],
       collisionEnabled: true,
-      getCollisionPriority: (f) => Math.sqrt(f.properties.population ?? 0),
+      // Priorities must lie in [-1000, 1000] (outside it a label is never drawn): scale to the largest.
+      getCollisionPriority: (f) => Math.round(1000 * Math.sqrt((f.properties.population ?? 0) / maxPopulation)),
       collisionTestProps: { sizeScale: 1.4 },
-      updateTriggers: { getText: language, getSize: `${baseSize}:${scale}` },
+      updateTriggers: { getText: language, getSize: `${baseSize}:${scale}`, getCollisionPriority: maxPopulation },
     }),
   ];
 }
