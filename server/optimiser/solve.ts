@@ -85,7 +85,7 @@ function runSearch(problem: Problem, options: SolveOptions): Solution {
   };
 
   if (objective === 'fleet' && eligible.includes(1)) {
-    const result = eliminateRoutes(model, state, ruinRecreate, localSearch, rng, budget, FLEET_PHASE_SHARE, eligible, bestSnapshot, best);
+    const result = eliminateRoutes(model, state, ruinRecreate, localSearch, rng, budget, FLEET_PHASE_SHARE, bestSnapshot, best);
     bestSnapshot = result.snapshot;
     best = result.cost;
     state.restore(bestSnapshot, eligible);
@@ -155,7 +155,6 @@ function eliminateRoutes(
   rng: Random,
   budget: Budget,
   share: number,
-  eligible: Uint8Array,
   snapshot: Int32Array[],
   cost: number,
 ): { snapshot: Int32Array[]; cost: number } {
