@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { LRUCache } from 'lru-cache';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorResponse } from '../contracts/common.ts';
 import { LoginBody, MeResponse, type Role, type SessionUser } from '../contracts/auth.ts';
@@ -27,6 +28,12 @@ const writerRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_of
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
+// A map view asks for dozens of tiles at once, each with the session cookie: remembering a session
+// for a few seconds spares PostgreSQL those lookups. Logout forgets it at once on this process; on
+// other processes a session lives at most this long after logout.
+const sessionCacheMs = 3000;
+const sessionCache = new LRUCache<string, AuthUser | false>({ max: 10_000, ttl: sessionCacheMs });
+
 export function canWrite(user: AuthUser): boolean {
   return writerRoles.has(user.role);
 }
@@ -48,7 +55,12 @@ export function requireRole(request: FastifyRequest, allowed: ReadonlySet<Role>,
 export async function userFromCookies(pool: Pool, cookies: Record<string, string | undefined>): Promise<AuthUser | undefined> {
   const token = cookies[sessionCookie];
   if (!token || token.length > 128) return undefined;
-  return repo.findSessionUser(pool, hashToken(token));
+  const tokenHash = hashToken(token);
+  const cached = sessionCache.get(tokenHash);
+  if (cached !== undefined) return cached || undefined;
+  const user = await repo.findSessionUser(pool, tokenHash);
+  sessionCache.set(tokenHash, user ?? false);
+  return user;
 }
 
 export function requireWriter(request: FastifyRequest): AuthUser {
@@ -122,7 +134,10 @@ async function authPlugin(app: FastifyInstance, deps: { pool: Pool; config: Conf
     { schema: { tags: ['auth'], summary: 'End the session', response: { 204: { type: 'null' } } } },
     async (request, reply) => {
       const token = request.cookies[sessionCookie];
-      if (token) await repo.deleteSession(pool, hashToken(token));
+      if (token) {
+        await repo.deleteSession(pool, hashToken(token));
+        sessionCache.delete(hashToken(token));
+      }
       reply.clearCookie(sessionCookie, { path: '/' });
       return reply.status(204).send(null);
     },
