@@ -62,8 +62,8 @@ export class LiveStore {
   private status: ConnectionStatus = 'connecting';
   private updatedAt: number | null = null;
   private listeners = new Set<() => void>();
-  private notifyTimer: number | null = null;
-  private retryTimer: number | null = null;
+  private notifyTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryAttempt = 0;
   private watchSeq = 0;
 
@@ -86,7 +86,12 @@ export class LiveStore {
       this.retryAttempt = 0;
       this.sendWatch();
     });
-    socket.on('disconnect', () => this.setStatus('offline'));
+    socket.on('disconnect', (reason) => {
+      this.setStatus('offline');
+      // A server shutting down gracefully disconnects its sockets ("io server disconnect"): socket.io
+      // does not reconnect after that by itself, but a wall must, whenever the server is back.
+      if (reason === 'io server disconnect') this.scheduleRetry();
+    });
     socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
       this.setStatus('offline');
       // A refusal by the namespace's middleware is not retried by socket.io itself.
@@ -124,17 +129,23 @@ export class LiveStore {
     this.sendWatch();
   }
 
-  /** Alerts read over HTTP (the list endpoint) merged with those pushed on the socket. */
-  addAlerts(alerts: readonly Alert[]): void {
-    const merged = mergeAlerts(this.alerts, alerts);
+  /**
+   * The active alerts read over HTTP (re-read every half minute) are authoritative: an alert closed
+   * since leaves the ticker. Pushed alerts newer than the newest listed one are kept (the list may
+   * have been read just before they were raised).
+   */
+  setListedAlerts(listed: readonly Alert[]): void {
+    const newestListed = listed.reduce((max, a) => (a.raisedAt > max ? a.raisedAt : max), '');
+    const pushedSince = this.alerts.filter((a) => a.raisedAt > newestListed && !listed.some((l) => l.id === a.id));
+    const merged = mergeAlerts(pushedSince, listed);
     if (merged.length === this.alerts.length && merged.every((a, i) => a === this.alerts[i])) return;
     this.alerts = merged;
     this.scheduleNotify();
   }
 
   stop(): void {
-    if (this.retryTimer !== null) window.clearTimeout(this.retryTimer);
-    if (this.notifyTimer !== null) window.clearTimeout(this.notifyTimer);
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.notifyTimer !== null) clearTimeout(this.notifyTimer);
     this.retryTimer = null;
     this.notifyTimer = null;
     this.socket?.removeAllListeners();
@@ -176,7 +187,7 @@ export class LiveStore {
     if (this.retryTimer !== null || !this.socket) return;
     const delay = Math.min(30_000, 1000 * 2 ** this.retryAttempt) * (0.75 + Math.random() * 0.5);
     this.retryAttempt = Math.min(this.retryAttempt + 1, 6);
-    this.retryTimer = window.setTimeout(() => {
+    this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       const socket = this.socket;
       if (!socket) return;
@@ -193,13 +204,13 @@ export class LiveStore {
 
   private scheduleNotify(immediate = false): void {
     if (immediate) {
-      if (this.notifyTimer !== null) window.clearTimeout(this.notifyTimer);
+      if (this.notifyTimer !== null) clearTimeout(this.notifyTimer);
       this.notifyTimer = null;
       this.publish();
       return;
     }
     if (this.notifyTimer !== null) return;
-    this.notifyTimer = window.setTimeout(() => {
+    this.notifyTimer = setTimeout(() => {
       this.notifyTimer = null;
       this.publish();
     }, notifyMs);

@@ -17,6 +17,7 @@ import { TitleBar } from './title-bar.tsx';
 import { TrendChart, type TrendSeries } from './trend-chart.tsx';
 import { AlertsTicker } from './alerts-ticker.tsx';
 import { WallMap, type AreaLabel, type IntensityPoint } from './wall-map.tsx';
+import { useKiosk } from './kiosk.ts';
 
 const params = new URLSearchParams(window.location.search);
 const rotateSeconds = Math.max(0, Math.min(3600, Number(params.get('rotate') ?? 0) || 0));
@@ -32,6 +33,7 @@ export function WallScreen({ user }: { user: SessionUser }) {
   const scale = useUiScale();
   const root = user.jurisdiction.code;
   const day = useCityDay();
+  useKiosk();
 
   const [store] = useState(() => new LiveStore({ onUnauthenticated: () => void wallQueryClient.invalidateQueries({ queryKey: meKey }) }));
   useEffect(() => {
@@ -66,7 +68,7 @@ export function WallScreen({ user }: { user: SessionUser }) {
 
   const alerts = useQuery(alertsQuery(root));
   useEffect(() => {
-    if (alerts.data) store.addAlerts(alerts.data.items);
+    if (alerts.data) store.setListedAlerts(alerts.data.items);
   }, [store, alerts.data]);
 
   // Focus: the root, or (with ?rotate=N) each level-1 area in turn.
