@@ -81,7 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (clientBuilt) {
     await app.register(fastifyStatic, {
       root: clientDist,
-      wildcard: false,
+      // Files are looked up per request, so a rebuild of the client under a running server is served.
+      wildcard: true,
       setHeaders: (res, filePath) => {
         // Vite fingerprints assets, so they never change under the same name.
         res.setHeader('Cache-Control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
