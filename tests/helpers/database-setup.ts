@@ -8,7 +8,7 @@ import { loadDemo } from '../../data/load-demo.ts';
 import { migrate } from '../../db/migrate.ts';
 import { projectRoot } from '../../server/infra/client-build.ts';
 import { createDatabase, prepareDatabase, quoteIdent, resolveLocalServer, withDatabase } from '../../server/infra/local-postgres.ts';
-import { isLeftover, processAlive, runDatabaseName, templateName } from './test-databases.ts';
+import { isLeftover, processAlive, runDatabaseName, templateName, templateNote } from './test-databases.ts';
 
 /** The password every demo user has in test databases, whatever DEMO_PASSWORD says. */
 export const testDemoPassword = 'demo-password';
@@ -33,6 +33,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // FILE_COPY copies the files instead of WAL-logging every block (PostgreSQL 15's default).
     const strategy = (await serverVersion(admin)) >= 150000 ? ' STRATEGY FILE_COPY' : '';
     await admin.query(`CREATE DATABASE ${quoteIdent(runDatabase)} TEMPLATE ${quoteIdent(template)}${strategy}`);
+    await admin.query(`COMMENT ON DATABASE ${quoteIdent(template)} IS '${templateNote()}'`);
     log(`${project.name}: ${runDatabase} from ${template} in ${Math.round(performance.now() - started)} ms`);
   } finally {
     await admin.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
@@ -91,19 +92,18 @@ async function renameWhenIdle(admin: pg.Client, from: string, to: string): Promi
 }
 
 /**
- * Drops templates of other fingerprints, half-built templates and run databases whose process is
- * gone (a run that was killed before its teardown). Runs under the template lock.
+ * Drops templates of other fingerprints unused for hours, half-built templates and run databases
+ * whose process is gone (a run that was killed before its teardown). Runs under the template lock.
  */
 async function dropLeftovers(admin: pg.Client, keep: string): Promise<void> {
-  const names = (
-    await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'ecc\\_tpl\\_%' OR datname LIKE 'ecc\\_tplbuild\\_%' OR datname LIKE 'ecc\\_test\\_%'`,
-    )
-  ).rows.map((row) => row.datname);
-  for (const name of names) {
-    // Process ids mean nothing on another machine's server: there only age counts.
-    const alive = process.env.TEST_DATABASE_ADMIN_URL ? () => true : processAlive;
-    if (name === keep || !isLeftover(name, Date.now(), alive)) continue;
+  const { rows } = await admin.query<{ datname: string; note: string | null }>(
+    `SELECT datname, shobj_description(oid, 'pg_database') AS note FROM pg_database
+      WHERE datname LIKE 'ecc\\_tpl\\_%' OR datname LIKE 'ecc\\_tplbuild\\_%' OR datname LIKE 'ecc\\_test\\_%'`,
+  );
+  // Process ids mean nothing on another machine's server: there only age counts.
+  const alive = process.env.TEST_DATABASE_ADMIN_URL ? () => true : processAlive;
+  for (const { datname: name, note } of rows) {
+    if (name === keep || !isLeftover(name, Date.now(), alive, note)) continue;
     try {
       if (name.startsWith('ecc_tpl_')) await admin.query(`ALTER DATABASE ${quoteIdent(name)} IS_TEMPLATE false`);
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);

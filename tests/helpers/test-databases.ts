@@ -54,12 +54,24 @@ async function listFiles(root: string, relative: string): Promise<string[]> {
   return files;
 }
 
+/** Templates of other fingerprints (another branch or work tree) are kept while they are in use. */
+export const templateKeepMs = 6 * 3600 * 1000;
+
+/** The database comment a template carries, updated at every copy. */
+export function templateNote(now = Date.now()): string {
+  return `ecc test template; last-used=${now}`;
+}
+
 /**
- * True for any template (the caller keeps the current one) and for a run's or a template build's
- * database whose process is gone (killed before its teardown) or that is more than a day old.
+ * True for a template (other than the caller's current one) not copied for six hours, and for a
+ * run's or a template build's database whose process is gone (killed before its teardown) or that
+ * is more than a day old.
  */
-export function isLeftover(name: string, now = Date.now(), alive: (pid: number) => boolean = processAlive): boolean {
-  if (name.startsWith('ecc_tpl_')) return true; // callers keep the current one
+export function isLeftover(name: string, now = Date.now(), alive: (pid: number) => boolean = processAlive, note: string | null = null): boolean {
+  if (name.startsWith('ecc_tpl_')) {
+    const lastUsed = Number(/last-used=(\d+)/.exec(note ?? '')?.[1] ?? 0);
+    return now - lastUsed > templateKeepMs;
+  }
   const match = /^ecc_(?:test|tplbuild)_(\d+)_(\d+)/.exec(name);
   if (!match) return false;
   // ecc_test_<time>_<pid>; ecc_tplbuild_<pid>_<time>

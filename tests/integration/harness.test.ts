@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isLeftover, runDatabaseName, templateFingerprint } from '../helpers/test-databases.ts';
+import { isLeftover, runDatabaseName, templateFingerprint, templateNote } from '../helpers/test-databases.ts';
 import { summarise, summaryLine } from '../helpers/test-summary.ts';
 
 describe('templateFingerprint', () => {
@@ -59,9 +59,14 @@ describe('isLeftover', () => {
     expect(isLeftover(runDatabaseName('', now - 25 * 3600_000, 100), now, alive)).toBe(true);
     expect(isLeftover(`ecc_tplbuild_100_${now}`, now, alive)).toBe(false);
     expect(isLeftover(`ecc_tplbuild_200_${now}`, now, alive)).toBe(true);
-    expect(isLeftover('ecc_tpl_0123456789abcdef', now, alive)).toBe(true);
     expect(isLeftover('ecc', now, alive)).toBe(false);
     expect(isLeftover('ecc_testing', now, alive)).toBe(false);
+  });
+
+  it('keeps templates of other fingerprints while they were copied in the last six hours', () => {
+    expect(isLeftover('ecc_tpl_0123456789abcdef', now, alive, templateNote(now - 3600_000))).toBe(false);
+    expect(isLeftover('ecc_tpl_0123456789abcdef', now, alive, templateNote(now - 7 * 3600_000))).toBe(true);
+    expect(isLeftover('ecc_tpl_0123456789abcdef', now, alive, null)).toBe(true);
   });
 });
 
