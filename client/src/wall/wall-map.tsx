@@ -30,7 +30,7 @@ export interface AreaLabel {
 export interface WallMapProps {
   config: MapConfig;
   focus: AreaFeature | undefined;
-  children: AreaChildren | undefined;
+  subAreas: AreaChildren | undefined;
   /** class index (-1 = zero) by child code */
   classes: ReadonlyMap<string, number>;
   intensity: readonly IntensityPoint[];
@@ -210,14 +210,14 @@ export function WallMap(props: WallMapProps) {
   }, [config, failed]);
 
   // Geometry: set once per focus (the children of the focused area and its outline).
-  const childrenKey = props.children?.parent.code ?? '';
+  const childrenKey = props.subAreas?.parent.code ?? '';
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !ready) return;
     map.removeFeatureState({ source: choroplethSource });
     map.getSource<GeoJSONSource>(choroplethSource)?.setData({
       type: 'FeatureCollection',
-      features: (props.children?.features ?? []).map((f) => ({
+      features: (props.subAreas?.features ?? []).map((f) => ({
         type: 'Feature',
         geometry: f.geometry as GeoJSON.MultiPolygon,
         properties: { code: f.properties.code },

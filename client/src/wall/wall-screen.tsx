@@ -173,7 +173,7 @@ export function WallScreen({ user }: { user: SessionUser }) {
             <WallMap
               config={config.data}
               focus={focusArea.data ?? rootArea.data}
-              children={focusChildren}
+              subAreas={focusChildren}
               classes={classes}
               intensity={intensity}
               labels={labels}
