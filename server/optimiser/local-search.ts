@@ -1,28 +1,60 @@
-// First-improvement descent over relocate, swap, 2-opt* (tail exchange) and or-opt (moving a run of
-// 2–3 consecutive jobs to another route) moves, restricted to each
-// job's nearest neighbours (granular search). Time windows are checked in O(1) from the routes'
-// earliest-start (forward) and latest-start (backward) caches.
+// First-improvement descent over relocate, swap, 2-opt* (tail exchange), or-opt (moving a run of
+// 2–3 consecutive jobs to another route), cross-exchange (two segments of 1–3 jobs traded between
+// routes, optionally reversed) and SWAP* (Vidal 2022), restricted to each job's nearest neighbours
+// (granular search). Time windows are checked in O(1) from the routes' earliest-start (forward) and
+// latest-start (backward) caches (segments of at most 3 jobs are walked).
 import type { Model } from './model.ts';
 import { insertionDelta, Route } from './route.ts';
 import type { SearchState } from './search-state.ts';
 
 const NEIGHBOURS = 20;
 const EPSILON = 1e-9;
+/** Longest segment moved by cross-exchange. */
+const SEGMENT = 3;
+/** Cross-exchange tries 72 segment pairs per neighbour, so it looks at fewer neighbours. */
+const CROSS_NEIGHBOURS = 8;
+
+export interface LocalSearchOptions {
+  crossExchange?: boolean;
+  swapStar?: boolean;
+}
 
 export class LocalSearch {
   private readonly without: Route;
   private readonly spare: Route;
   private readonly buffer: Int32Array;
+  private readonly buffer2: Int32Array;
   private readonly granularity: number;
+  private readonly useCrossExchange: boolean;
+  private readonly useSwapStar: boolean;
+  // SWAP* caches, per job: the 3 cheapest insertion positions in the other route of the pair.
+  private readonly top3Cost: Float64Array;
+  private readonly top3After: Int32Array;
+  private readonly removeGain: Float64Array;
+  private readonly position: Int32Array;
+  /** Pass number at which a pair of routes was last tried by SWAP*, so a pass tries it once. */
+  private readonly pairStamp: Int32Array;
+  private passId = 1;
+  /** Second result of bestInsertionWithout (kept in a field so the inner loop allocates nothing). */
+  private insertAfter = -2;
 
   constructor(
     private readonly model: Model,
     private readonly state: SearchState,
+    options: LocalSearchOptions = {},
   ) {
     this.without = new Route(model, 0);
     this.spare = new Route(model, 0);
     this.buffer = new Int32Array(model.nJobs + 3);
+    this.buffer2 = new Int32Array(model.nJobs + 3);
     this.granularity = Math.min(NEIGHBOURS, model.nJobs - 1);
+    this.useCrossExchange = options.crossExchange ?? true;
+    this.useSwapStar = options.swapStar ?? true;
+    this.top3Cost = new Float64Array(model.nJobs * 3);
+    this.top3After = new Int32Array(model.nJobs * 3);
+    this.removeGain = new Float64Array(model.nJobs);
+    this.position = new Int32Array(model.nJobs);
+    this.pairStamp = new Int32Array(model.nVehicles * model.nVehicles);
   }
 
   /** Descends until no move improves (or time is up); returns the number of moves applied. */
@@ -30,10 +62,18 @@ export class LocalSearch {
     let moves = 0;
     for (let pass = 0; pass < maxPasses; pass++) {
       let improved = false;
+      this.passId++;
       for (let job = 0; job < this.model.nJobs; job++) {
         if ((job & 63) === 63 && outOfTime()) return moves;
         if (this.state.routeOf[job] === -1) continue;
-        if (this.relocate(job) || this.swap(job) || this.twoOptStar(job) || this.orOpt(job)) {
+        if (
+          this.relocate(job) ||
+          this.swap(job) ||
+          this.twoOptStar(job) ||
+          this.orOpt(job) ||
+          (this.useCrossExchange && this.crossExchange(job)) ||
+          (this.useSwapStar && this.swapStarFrom(job))
+        ) {
           improved = true;
           moves++;
         }
@@ -278,5 +318,292 @@ export class LocalSearch {
       }
     }
     return false;
+  }
+
+  /** Whether positions first-1..last+1 hold no break (segment moves do not handle a break's place). */
+  private clearOfBreaks(route: Route, first: number, last: number): boolean {
+    for (let k = first - 1; k <= last + 1; k++) if ((route.nodes[k] as number) >= this.model.nJobs) return false;
+    return true;
+  }
+
+  /**
+   * Cost change of replacing positions s..e of `route` with src[ss..se] (reversed if asked), or NaN
+   * when capacity, stops, skills or the travel limit forbid it. The schedule is checked separately.
+   */
+  private segmentCostDelta(route: Route, s: number, e: number, src: Route, ss: number, se: number, reversed: boolean): number {
+    const m = this.model;
+    const v = route.vehicle;
+    const size = m.size;
+    const load = route.load - ((route.cumLoad[e] as number) - (route.cumLoad[s - 1] as number)) + ((src.cumLoad[se] as number) - (src.cumLoad[ss - 1] as number));
+    if (load > (m.vCapacity[v] as number)) return NaN;
+    if (route.jobCount - (e - s + 1) + (se - ss + 1) > (m.vMaxStops[v] as number)) return NaN;
+    let place = route.effLoc[s - 1] as number;
+    let cost = 0;
+    let travel = 0;
+    for (let n = 0; n <= se - ss; n++) {
+      const node = src.nodes[reversed ? se - n : ss + n] as number;
+      if (m.compat[node * m.nVehicles + v] === 0) return NaN;
+      const here = m.loc[node] as number;
+      cost += m.cost[place * size + here] as number;
+      travel += m.dur[place * size + here] as number;
+      place = here;
+    }
+    const to = route.placeAt(e + 1);
+    cost += m.cost[place * size + to] as number;
+    travel += m.dur[place * size + to] as number;
+    const oldTravel = (route.cumDur[e + 1] as number) - (route.cumDur[s - 1] as number);
+    if (route.pathTravel - oldTravel + travel > (m.vMaxTravel[v] as number) + 1e-9) return NaN;
+    return cost - ((route.cumCost[e + 1] as number) - (route.cumCost[s - 1] as number));
+  }
+
+  /** Schedule check of the same replacement: walk the ≤ 3 incoming jobs, then the slack of e + 1. */
+  private segmentFits(route: Route, s: number, e: number, src: Route, ss: number, se: number, reversed: boolean): boolean {
+    const m = this.model;
+    const size = m.size;
+    let place = route.effLoc[s - 1] as number;
+    let time = (route.es[s - 1] as number) + route.serviceAt(s - 1);
+    for (let n = 0; n <= se - ss; n++) {
+      const node = src.nodes[reversed ? se - n : ss + n] as number;
+      const here = m.loc[node] as number;
+      const start = m.earliestStart(node, time + (m.dur[place * size + here] as number));
+      if (start === Infinity) return false;
+      time = start + (m.service[node] as number);
+      place = here;
+    }
+    return time + (m.dur[place * size + route.placeAt(e + 1)] as number) <= (route.ls[e + 1] as number);
+  }
+
+  /** Overwrites positions s..e of `route` with `length` nodes from `segment`. */
+  private static replaceSegment(route: Route, s: number, e: number, segment: Int32Array, length: number): void {
+    route.nodes.copyWithin(s + length, e + 1, route.len + 2);
+    route.nodes.set(segment.subarray(0, length), s);
+    route.len += length - (e - s + 1);
+  }
+
+  /**
+   * Cross-exchange: the segment of 1–3 jobs starting at `u` trades places with a segment of 1–3 jobs
+   * of another route starting right after a neighbour w (so u follows w); either segment may be
+   * reversed. (Starting at w itself is left to swap and SWAP*: it doubled the time for little gain.) Cost first, then the O(segment) schedule checks against the latest starts.
+   */
+  crossExchange(u: number): boolean {
+    const { model, state } = this;
+    const a = state.routes[state.routeOf[u] as number] as Route;
+    const i = this.positionOf(a, u);
+    const base = u * model.nJobs;
+    const neighbours = Math.min(CROSS_NEIGHBOURS, this.granularity);
+    for (let n = 1; n <= neighbours; n++) {
+      const w = model.neighbours[base + n] as number;
+      const rb = state.routeOf[w] as number;
+      if (rb < 0 || rb === a.vehicle) continue;
+      const b = state.routes[rb] as Route;
+      const pw = this.positionOf(b, w);
+      for (let la = 1; la <= SEGMENT; la++) {
+        const ea = i + la - 1;
+        if (ea > a.len || !this.clearOfBreaks(a, i, ea)) break;
+        {
+          // B's segment starts right after w, so that u's segment follows its neighbour w.
+          const s = pw + 1;
+          for (let lb = 1; lb <= SEGMENT; lb++) {
+            const eb = s + lb - 1;
+            if (eb > b.len || !this.clearOfBreaks(b, s, eb)) break;
+            for (let rev = 0; rev < 4; rev++) {
+              const revA = (rev & 1) === 1; // A's segment reversed on its way into B
+              const revB = (rev & 2) === 2;
+              if ((revA && la === 1) || (revB && lb === 1)) continue;
+              const deltaA = this.segmentCostDelta(a, i, ea, b, s, eb, revB);
+              if (Number.isNaN(deltaA)) continue;
+              const deltaB = this.segmentCostDelta(b, s, eb, a, i, ea, revA);
+              if (Number.isNaN(deltaB) || deltaA + deltaB >= -EPSILON) continue;
+              if (!this.segmentFits(a, i, ea, b, s, eb, revB) || !this.segmentFits(b, s, eb, a, i, ea, revA)) continue;
+              const segA = this.buffer;
+              const segB = this.buffer2;
+              for (let k = 0; k < la; k++) segA[k] = a.nodes[revA ? ea - k : i + k] as number;
+              for (let k = 0; k < lb; k++) segB[k] = b.nodes[revB ? eb - k : s + k] as number;
+              LocalSearch.replaceSegment(a, i, ea, segB, lb);
+              LocalSearch.replaceSegment(b, s, eb, segA, la);
+              a.update();
+              b.update();
+              state.indexRoute(a);
+              state.indexRoute(b);
+              return true;
+            }
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** SWAP* with each route holding one of u's neighbours, once per route pair and pass. */
+  swapStarFrom(u: number): boolean {
+    const { model, state } = this;
+    const ra = state.routeOf[u] as number;
+    const base = u * model.nJobs;
+    const nV = model.nVehicles;
+    for (let n = 1; n <= this.granularity; n++) {
+      const rb = state.routeOf[model.neighbours[base + n] as number] as number;
+      if (rb < 0 || rb === ra) continue;
+      const pair = ra < rb ? ra * nV + rb : rb * nV + ra;
+      if (this.pairStamp[pair] === this.passId) continue;
+      this.pairStamp[pair] = this.passId;
+      if (this.swapStar(state.routes[ra] as Route, state.routes[rb] as Route)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * For every job of `from`: the cost saved by removing it, and its 3 cheapest insertion positions in
+   * `into` that pass the O(1) schedule check (capacity is checked per pair of swapped jobs).
+   */
+  private preprocessInsertions(from: Route, into: Route): void {
+    const m = this.model;
+    const size = m.size;
+    const nJobs = m.nJobs;
+    const v = into.vehicle;
+    for (let k = 1; k <= from.len; k++) {
+      const u = from.nodes[k] as number;
+      if (u >= nJobs) continue;
+      this.position[u] = k;
+      const here = m.loc[u] as number;
+      const prev = from.effLoc[k - 1] as number;
+      const next = from.placeAt(k + 1);
+      this.removeGain[u] =
+        (from.nodes[k - 1] as number) >= nJobs || (from.nodes[k + 1] as number) >= nJobs
+          ? NaN
+          : (m.cost[prev * size + here] as number) + (m.cost[here * size + next] as number) - (m.cost[prev * size + next] as number);
+      const t = u * 3;
+      this.top3Cost[t] = Infinity;
+      this.top3Cost[t + 1] = Infinity;
+      this.top3Cost[t + 2] = Infinity;
+      this.top3After[t] = -1;
+      this.top3After[t + 1] = -1;
+      this.top3After[t + 2] = -1;
+      if (m.compat[u * m.nVehicles + v] === 0) continue;
+      for (let after = 0; after <= into.len; after++) {
+        if ((into.nodes[after] as number) >= nJobs || (into.nodes[after + 1] as number) >= nJobs) continue;
+        const a = into.effLoc[after] as number;
+        const b = into.placeAt(after + 1);
+        const delta = (m.cost[a * size + here] as number) + (m.cost[here * size + b] as number) - (m.cost[a * size + b] as number);
+        if (delta >= (this.top3Cost[t + 2] as number)) continue;
+        const start = m.earliestStart(u, (into.es[after] as number) + into.serviceAt(after) + (m.dur[a * size + here] as number));
+        if (start === Infinity || start + (m.service[u] as number) + (m.dur[here * size + b] as number) > (into.ls[after + 1] as number)) continue;
+        let slot = 2;
+        while (slot > 0 && delta < (this.top3Cost[t + slot - 1] as number)) {
+          this.top3Cost[t + slot] = this.top3Cost[t + slot - 1] as number;
+          this.top3After[t + slot] = this.top3After[t + slot - 1] as number;
+          slot--;
+        }
+        this.top3Cost[t + slot] = delta;
+        this.top3After[t + slot] = after;
+      }
+    }
+  }
+
+  /**
+   * Cheapest way to put `u` into `route` once `out` (at position p) has left it: one of u's 3 best
+   * positions not next to `out`, or `out`'s place. Sets insertAfter (-1 = in place); NaN if none.
+   */
+  private bestInsertionWithout(route: Route, u: number, p: number): number {
+    const m = this.model;
+    const size = m.size;
+    const t = u * 3;
+    let best = Infinity;
+    this.insertAfter = -2;
+    for (let k = 0; k < 3; k++) {
+      const after = this.top3After[t + k] as number;
+      if (after < 0) break;
+      if (after === p - 1 || after === p) continue;
+      best = this.top3Cost[t + k] as number;
+      this.insertAfter = after;
+      break;
+    }
+    const prev = route.effLoc[p - 1] as number;
+    const next = route.placeAt(p + 1);
+    const here = m.loc[u] as number;
+    const inPlace = (m.cost[prev * size + here] as number) + (m.cost[here * size + next] as number) - (m.cost[prev * size + next] as number);
+    if (inPlace < best && m.compat[u * m.nVehicles + route.vehicle] === 1) {
+      const start = m.earliestStart(u, (route.es[p - 1] as number) + route.serviceAt(p - 1) + (m.dur[prev * size + here] as number));
+      if (start !== Infinity && start + (m.service[u] as number) + (m.dur[here * size + next] as number) <= (route.ls[p + 1] as number)) {
+        best = inPlace;
+        this.insertAfter = -1;
+      }
+    }
+    return best === Infinity ? NaN : best;
+  }
+
+  /** Builds into `target` the route `source` with position p removed and `node` put in (see above). */
+  private static exchanged(target: Route, source: Route, p: number, node: number, after: number): boolean {
+    target.vehicle = source.vehicle;
+    target.nodes.set(source.nodes.subarray(0, source.len + 2));
+    target.len = source.len;
+    if (after === -1) target.nodes[p] = node;
+    else {
+      target.removeAt(p);
+      target.insertAt(after < p ? after + 1 : after, node);
+    }
+    return target.update();
+  }
+
+  /**
+   * SWAP* (Vidal 2022; HGS-CVRP LocalSearch::swapStar): exchange u of A with v of B, each inserted
+   * at its best position in the other route, not necessarily in the other's place. Candidates are
+   * ranked with the cached costs and O(1) checks; since those checks assume the other job is still
+   * there, an improving candidate is confirmed by simulating both new routes.
+   */
+  swapStar(a: Route, b: Route): boolean {
+    const m = this.model;
+    const nJobs = m.nJobs;
+    this.preprocessInsertions(a, b);
+    this.preprocessInsertions(b, a);
+    const capA = m.vCapacity[a.vehicle] as number;
+    const capB = m.vCapacity[b.vehicle] as number;
+    const scratchA = this.without;
+    const scratchB = this.spare;
+    let bestApprox = -EPSILON;
+    let bestU = -1;
+    let bestV = -1;
+    let bestAfterU = -2;
+    let bestAfterV = -2;
+    for (let ka = 1; ka <= a.len; ka++) {
+      const u = a.nodes[ka] as number;
+      if (u >= nJobs) continue;
+      const gainU = this.removeGain[u] as number;
+      if (Number.isNaN(gainU)) continue;
+      const du = m.demand[u] as number;
+      for (let kb = 1; kb <= b.len; kb++) {
+        const v = b.nodes[kb] as number;
+        if (v >= nJobs) continue;
+        const gainV = this.removeGain[v] as number;
+        if (Number.isNaN(gainV)) continue;
+        const dv = m.demand[v] as number;
+        if (a.load - du + dv > capA || b.load - dv + du > capB) continue;
+        const insU = this.bestInsertionWithout(b, u, kb);
+        if (Number.isNaN(insU)) continue;
+        const afterU = this.insertAfter;
+        const partial = insU - gainU - gainV;
+        if (partial >= bestApprox) continue;
+        const insV = this.bestInsertionWithout(a, v, ka);
+        if (Number.isNaN(insV)) continue;
+        const approx = partial + insV;
+        if (approx >= bestApprox) continue;
+        const afterV = this.insertAfter;
+        // Confirm exactly (the other job's removal shifts the schedule) before keeping it.
+        if (!LocalSearch.exchanged(scratchA, a, ka, v, afterV) || !LocalSearch.exchanged(scratchB, b, kb, u, afterU)) continue;
+        if (scratchA.cost + scratchB.cost - a.cost - b.cost >= -EPSILON) continue;
+        bestApprox = approx;
+        bestU = u;
+        bestV = v;
+        bestAfterU = afterU;
+        bestAfterV = afterV;
+      }
+    }
+    if (bestU < 0) return false;
+    LocalSearch.exchanged(scratchA, a, this.position[bestU] as number, bestV, bestAfterV);
+    LocalSearch.exchanged(scratchB, b, this.position[bestV] as number, bestU, bestAfterU);
+    a.copyFrom(scratchA);
+    b.copyFrom(scratchB);
+    this.state.routeOf[bestU] = b.vehicle;
+    this.state.routeOf[bestV] = a.vehicle;
+    return true;
   }
 }
