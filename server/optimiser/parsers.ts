@@ -8,6 +8,8 @@ export interface SolomonInstance {
   capacity: number;
   /** Customer numbers as written in the file, in job order. */
   customers: number[];
+  /** Depot then customers, as in the file (other formats built on Solomon are checked against them). */
+  points: PlanePoint[];
   problem: Problem;
 }
 
@@ -51,7 +53,7 @@ export function parseSolomon(text: string): SolomonInstance {
       service: r[6] as number,
     })),
   };
-  return { name, vehicleCount, capacity, customers, problem };
+  return { name, vehicleCount, capacity, customers, points, problem };
 }
 
 export interface OptwInstance {
