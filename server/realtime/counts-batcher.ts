@@ -1,35 +1,36 @@
-// Coalesces count updates per area and flushes them on a fixed tick, so a busy area is sent at
-// most once per tick (four times a second by default) with its latest full figures.
-import type { AreaDayCounts } from '../contracts/stats.ts';
-
-export interface CountsBatcher {
-  publish(rows: readonly AreaDayCounts[]): void;
-  /** Sends what is pending now and stops the timer. */
-  close(): void;
+// Collects which area-days changed and, on a fixed tick, hands them over once, so a busy area is
+// sent at most once per tick (four times a second by default) whatever the rate of records.
+export interface AreaDayKey {
+  area: string;
+  day: string;
 }
 
-export function createCountsBatcher(emit: (row: AreaDayCounts) => void, intervalMs = 250): CountsBatcher {
-  let pending = new Map<string, AreaDayCounts>();
-  const flush = () => {
-    if (pending.size === 0) return;
-    const batch = pending;
+export interface ChangeBatcher {
+  add(keys: readonly AreaDayKey[]): void;
+  /** Hands over what is pending now and stops the timer. */
+  close(): Promise<void>;
+}
+
+/** `flush` receives each pending key once; a tick waits for the previous flush to finish. */
+export function createChangeBatcher(flush: (keys: AreaDayKey[]) => Promise<void>, intervalMs = 250): ChangeBatcher {
+  let pending = new Map<string, AreaDayKey>();
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    if (pending.size === 0) return running;
+    const batch = [...pending.values()];
     pending = new Map();
-    for (const row of batch.values()) emit(row);
+    running = running.then(() => flush(batch)).catch(() => undefined);
+    return running;
   };
-  const timer = setInterval(flush, intervalMs);
+  const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
   return {
-    publish(rows) {
-      for (const row of rows) {
-        const key = `${row.area}|${row.day}`;
-        const held = pending.get(key);
-        // Figures can arrive out of order from concurrent batches: keep the newest.
-        if (!held || held.version < row.version) pending.set(key, row);
-      }
+    add(keys) {
+      for (const key of keys) pending.set(`${key.area}|${key.day}`, key);
     },
     close() {
       clearInterval(timer);
-      flush();
+      return tick();
     },
   };
 }

@@ -1,6 +1,7 @@
 // socket.io namespace /live: a client watches areas, gets their figures at once (the ack), then
-// `counts:updated` with full figures whenever they change. Rooms are shared across server
-// processes through Redis when REDIS_URL is set.
+// `counts:updated` with full figures whenever they change. With REDIS_URL set, several server
+// processes share the feed: each tells the others which area-days changed, and each sends its own
+// clients the current figures of the areas they watch, read from the database on every tick.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
@@ -12,7 +13,7 @@ import type { Pool } from '../infra/db.ts';
 import { cityDay } from '../infra/city-time.ts';
 import { userFromCookies, type AuthUser } from '../auth/index.ts';
 import { findAreaPaths, pathWithin } from '../areas/areas.repository.ts';
-import { countsForAreas } from '../stats/stats.repository.ts';
+import { countsForAreas, countsForKeys } from '../stats/stats.repository.ts';
 import {
   WatchRequest,
   liveNamespace,
@@ -20,13 +21,12 @@ import {
   type LiveServerToClientEvents,
   type WatchReply,
 } from '../contracts/live.ts';
-import type { AreaDayCounts } from '../contracts/stats.ts';
 import type { AlertWithPath } from '../alerts/alerts.repository.ts';
-import { createCountsBatcher } from './counts-batcher.ts';
+import { createChangeBatcher, type AreaDayKey } from './counts-batcher.ts';
 
 export interface LivePublisher {
-  /** Figures that changed (coalesced: each area at most four times a second). */
-  publishCounts(rows: readonly AreaDayCounts[]): void;
+  /** Area-days whose figures changed (coalesced: each area sent at most four times a second). */
+  publishCounts(keys: readonly AreaDayKey[]): void;
   /** New alerts, to every client watching their grid or any of its ancestors (once per client). */
   publishAlerts(alerts: readonly AlertWithPath[]): void;
 }
@@ -41,6 +41,10 @@ interface SocketData {
   user: AuthUser;
 }
 
+interface PeerEvents {
+  'counts:changed': (keys: AreaDayKey[]) => void;
+}
+
 const watchRequest = Compile(WatchRequest);
 const roomOf = (area: string) => `area:${area}`;
 
@@ -50,7 +54,7 @@ function refuse(code: string, message: string): WatchReply {
 
 async function realtimePlugin(app: FastifyInstance, deps: { pool: Pool; config: Config }) {
   const { pool, config } = deps;
-  const io = new Server<LiveClientToServerEvents, LiveServerToClientEvents, Record<string, never>, SocketData>(app.server, {
+  const io = new Server<LiveClientToServerEvents, LiveServerToClientEvents, PeerEvents, SocketData>(app.server, {
     serveClient: false,
     // Same origin only: the page and the socket are served by this process.
     cors: { origin: false },
@@ -106,16 +110,30 @@ async function realtimePlugin(app: FastifyInstance, deps: { pool: Pool; config: 
     });
   });
 
-  const batcher = createCountsBatcher((row) => live.to(roomOf(row.area)).emit('counts:updated', row));
+  // Only the area-days some client of this process watches are read and sent, and only to them
+  // (`local`): the other processes do the same for theirs.
+  const batcher = createChangeBatcher(async (keys) => {
+    const watched = keys.filter((key) => (live.adapter.rooms.get(roomOf(key.area))?.size ?? 0) > 0);
+    if (watched.length === 0) return;
+    try {
+      for (const row of await countsForKeys(pool, watched)) live.local.to(roomOf(row.area)).emit('counts:updated', row);
+    } catch (error) {
+      app.log.warn({ err: error }, 'reading live figures failed; the next change sends them again');
+    }
+  });
+  if (config.redisUrl) live.on('counts:changed', (keys) => batcher.add(keys));
   app.decorate('live', {
-    publishCounts: (rows) => batcher.publish(rows),
+    publishCounts: (keys) => {
+      batcher.add(keys);
+      if (config.redisUrl && keys.length > 0) live.serverSideEmit('counts:changed', [...keys]);
+    },
     publishAlerts: (alerts) => {
       for (const { alert, path } of alerts) live.to(path.map(roomOf)).emit('alert:raised', alert);
     },
   } satisfies LivePublisher);
 
   app.addHook('preClose', async () => {
-    batcher.close();
+    await batcher.close();
     live.disconnectSockets(true);
     io.engine.close();
     await Promise.all(redisClients.map((client) => client.quit().catch(() => undefined)));

@@ -1,6 +1,5 @@
 import type { Queryable } from '../infra/db.ts';
-import type { AreaDayCounts } from '../contracts/stats.ts';
-import { areaDayCountsJson } from '../stats/stats.repository.ts';
+import type { AreaDayKey } from '../realtime/counts-batcher.ts';
 import { abnormalTemperature } from '../contracts/screening.ts';
 
 /** A record ready to store: located in a grid, its local day computed. */
@@ -63,8 +62,8 @@ export async function insertScreenings(
   db: Queryable,
   records: ResolvedScreening[],
   receivedBy: string,
-): Promise<{ accepted: number; changed: AreaDayCounts[]; alertIds: number[] }> {
-  const { rows } = await db.query<{ accepted: number; changed: AreaDayCounts[]; alertIds: number[] }>(
+): Promise<{ accepted: number; changed: AreaDayKey[]; alertIds: number[] }> {
+  const { rows } = await db.query<{ accepted: number; areas: string[]; days: string[]; alertIds: number[] }>(
     `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::date[], $3::timestamptz[], $4::text[], $5::bigint[],
                             $6::numeric[], $7::text[], $8::text[], $9::boolean[])
@@ -112,10 +111,12 @@ export async function insertScreenings(
          itinerary_flagged = c.itinerary_flagged + excluded.itinerary_flagged,
          version = c.version + 1,
          updated_at = now()
-       RETURNING ${areaDayCountsJson} AS row
+       RETURNING c.area_code, c.day
      )
      SELECT (SELECT count(*) FROM inserted)::int AS accepted,
-            COALESCE((SELECT json_agg(row) FROM upserted), '[]'::json) AS changed,
+            -- only which area-days changed: the live feed reads the figures of the watched ones
+            COALESCE((SELECT array_agg(area_code) FROM upserted), '{}') AS areas,
+            COALESCE((SELECT array_agg(to_char(day, 'YYYY-MM-DD')) FROM upserted), '{}') AS days,
             COALESCE((SELECT array_agg(id ORDER BY id) FROM raised), '{}') AS "alertIds"`,
     [
       records.map((r) => r.id),
@@ -132,5 +133,6 @@ export async function insertScreenings(
     ],
   );
   const result = rows[0];
-  return { accepted: result?.accepted ?? 0, changed: result?.changed ?? [], alertIds: result?.alertIds ?? [] };
+  const changed = (result?.areas ?? []).map((area, i) => ({ area, day: result!.days[i]! }));
+  return { accepted: result?.accepted ?? 0, changed, alertIds: result?.alertIds ?? [] };
 }

@@ -33,6 +33,17 @@ export async function countsForAreas(db: Queryable, areaCodes: string[], day: st
   return rows.map((row) => ({ area: row.area, day, counts: row.counts ?? { ...zeroCounts }, version: row.version ?? 0 }));
 }
 
+/** Current figures of the given area-days that have any (missing ones are left out). */
+export async function countsForKeys(db: Queryable, keys: ReadonlyArray<{ area: string; day: string }>): Promise<AreaDayCounts[]> {
+  const { rows } = await db.query<{ row: AreaDayCounts }>(
+    `SELECT ${areaDayCountsJson} AS row
+       FROM unnest($1::text[], $2::date[]) AS k(area_code, day)
+       JOIN area_daily_counts c ON c.area_code = k.area_code AND c.day = k.day`,
+    [keys.map((k) => k.area), keys.map((k) => k.day)],
+  );
+  return rows.map((r) => r.row);
+}
+
 /** Figures of every child of an area for one day (zeros where quiet), ordered by code. */
 export async function countsForChildren(db: Queryable, parentCode: string, day: string): Promise<AreaDayCounts[]> {
   const { rows } = await db.query<{ area: string; counts: AreaCounts | null; version: number | null }>(
