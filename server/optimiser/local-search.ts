@@ -534,7 +534,8 @@ export class LocalSearch {
   /** Builds into `target` the route `source` with position p removed and `node` put in (see above). */
   private static exchanged(target: Route, source: Route, p: number, node: number, after: number): boolean {
     target.vehicle = source.vehicle;
-    target.nodes.set(source.nodes.subarray(0, source.len + 2));
+    // Element copy rather than set(subarray()): this runs inside the pair loop, so no view objects.
+    for (let k = 0; k <= source.len + 1; k++) target.nodes[k] = source.nodes[k] as number;
     target.len = source.len;
     if (after === -1) target.nodes[p] = node;
     else {
