@@ -7,12 +7,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.ts';
 import { PNG } from 'pngjs';
 
 const baseUrl = inject('baseUrl');
 const artifacts = path.resolve('artifacts', 'e2e');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const idleTimeout = 90_000;
 
 /** Polls until the assertion holds: SwiftShader frames and React updates take their time. */
@@ -78,21 +78,7 @@ async function childrenOf(code: string): Promise<ChildrenBody> {
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      // WebGL2 without a GPU: ANGLE on SwiftShader.
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--ignore-gpu-blocklist',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
   // reducedMotion: the app then frames areas without a flight animation, sparing SwiftShader
   // a second of full-screen frames per step.
   const context = await browser.newContext({

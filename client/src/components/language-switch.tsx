@@ -1,21 +1,23 @@
 import { useTranslation } from 'react-i18next';
-import { setLanguage, useLanguage, type Language } from '../lib/i18n.ts';
+import { useLanguage, type Language } from '../lib/language.ts';
 
 const languages: readonly Language[] = ['zh', 'en'];
 
-export function LanguageSwitch() {
+/** 中文 / EN buttons; each page passes the switch of its own i18next instance. */
+export function LanguageSwitch(props: { setLanguage: (language: Language) => void; className?: string; testIdPrefix?: string }) {
   const { t } = useTranslation();
   const current = useLanguage();
+  const prefix = props.testIdPrefix ?? 'lang';
   return (
-    <div className="segmented" role="group" aria-label={t('lang.label')}>
+    <div className={props.className ?? 'segmented'} role="group" aria-label={t('lang.label')}>
       {languages.map((language) => (
         <button
           key={language}
           type="button"
           lang={language === 'zh' ? 'zh-CN' : 'en'}
           aria-pressed={current === language}
-          data-testid={`lang-${language}`}
-          onClick={() => setLanguage(language)}
+          data-testid={`${prefix}-${language}`}
+          onClick={() => props.setLanguage(language)}
         >
           {t(`lang.${language}`)}
         </button>

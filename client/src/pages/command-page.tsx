@@ -20,7 +20,7 @@ import { SiteLegend } from '../features/sites/site-legend.tsx';
 import { Clock } from '../components/clock.tsx';
 import { LanguageSwitch } from '../components/language-switch.tsx';
 import { isClientError } from '../lib/http.ts';
-import { areaName, useLanguage } from '../lib/i18n.ts';
+import { areaName, setLanguage, useLanguage } from '../lib/i18n.ts';
 import { useUiScale } from '../lib/ui-scale.ts';
 import { MapView, type TileArea } from '../map/map-view.tsx';
 import { MapTooltip } from '../map/map-tooltip.tsx';
@@ -136,7 +136,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
         <div className="top-actions">
           <AreaSearch onSelect={select} />
           <Clock />
-          <LanguageSwitch />
+          <LanguageSwitch setLanguage={setLanguage} />
           <details className="user-menu">
             <summary data-testid="user-menu">
               <span className="avatar" aria-hidden="true">

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useLogin } from '../features/auth/api.ts';
 import { LanguageSwitch } from '../components/language-switch.tsx';
 import { HttpError } from '../lib/http.ts';
+import { setLanguage } from '../lib/i18n.ts';
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -25,7 +26,7 @@ export function LoginPage() {
   return (
     <div className="login-page">
       <div className="login-lang">
-        <LanguageSwitch />
+        <LanguageSwitch setLanguage={setLanguage} />
       </div>
       <form className="login-card" onSubmit={onSubmit} aria-labelledby="login-title" data-testid="login-form">
         <div className="brand brand-login">

@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HttpError } from '../lib/http.ts';
 import { login, meKey, wallQueryClient } from './api.ts';
-import { LanguageSwitch } from './language-switch.tsx';
+import { LanguageSwitch } from '../components/language-switch.tsx';
+import { setLanguage } from './i18n.ts';
 
 /** Sign-in for the kiosk: the session lives in an httpOnly cookie, never in the URL. */
 export function LoginForm() {
@@ -34,7 +35,7 @@ export function LoginForm() {
   return (
     <div className="wall-login">
       <div className="wall-login-lang">
-        <LanguageSwitch />
+        <LanguageSwitch setLanguage={setLanguage} className="wall-lang" testIdPrefix="wall-lang" />
       </div>
       <form className="wall-login-card" onSubmit={onSubmit} data-testid="wall-login">
         <h1>{t('auth.title')}</h1>

@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { ConnectionStatus } from './live-store.ts';
 import { cityTimeZone, useNow } from './city-time.ts';
-import { localeOf, useLanguage } from './i18n.ts';
-import { LanguageSwitch } from './language-switch.tsx';
+import { localeOf, setLanguage, useLanguage } from './i18n.ts';
+import { LanguageSwitch } from '../components/language-switch.tsx';
 
 export function TitleBar({ title, status }: { title: string; status: ConnectionStatus }) {
   const { t } = useTranslation();
@@ -24,7 +24,7 @@ export function TitleBar({ title, status }: { title: string; status: ConnectionS
       <div className="wall-title-right">
         <span className="wall-date">{date}</span>
         <span className="wall-time">{time}</span>
-        <LanguageSwitch />
+        <LanguageSwitch setLanguage={setLanguage} className="wall-lang" testIdPrefix="wall-lang" />
       </div>
     </header>
   );
