@@ -74,9 +74,9 @@ export default async function riskAreaRoutes(app: FastifyInstance, deps: { pool:
   const writeErrors = { ...errors, 409: ErrorResponse, 422: ErrorResponse };
 
   async function visibleRiskArea(user: AuthUser, id: number) {
-    const feature = await repo.getRiskArea(pool, id, user.jurisdictionCode);
-    if (!feature) throw notFound(`No risk area ${id} in your jurisdiction / 无此风险区`);
-    return feature;
+    const found = await repo.getRiskArea(pool, id, user.jurisdictionCode);
+    if (!found) throw notFound(`No risk area ${id} in your jurisdiction / 无此风险区`);
+    return found;
   }
 
   typed.get(
@@ -99,10 +99,7 @@ export default async function riskAreaRoutes(app: FastifyInstance, deps: { pool:
   typed.get(
     '/api/risk-areas/:id',
     { schema: { tags: ['risk-areas'], summary: 'One risk area', params: RiskAreaParams, response: { 200: RiskAreaFeature, ...errors } } },
-    async (request) => {
-      const { retired: _retired, ...feature } = await visibleRiskArea(currentUser(request), request.params.id);
-      return feature;
-    },
+    async (request) => (await visibleRiskArea(currentUser(request), request.params.id)).feature,
   );
 
   typed.get(
@@ -140,7 +137,7 @@ export default async function riskAreaRoutes(app: FastifyInstance, deps: { pool:
         await bumpLayerVersion(client, 'risk-areas');
         return newId;
       });
-      const { retired: _retired, ...feature } = await visibleRiskArea(user, id);
+      const { feature } = await visibleRiskArea(user, id);
       return reply.status(201).header('Location', `/api/risk-areas/${id}`).send(feature);
     },
   );
@@ -169,8 +166,7 @@ export default async function riskAreaRoutes(app: FastifyInstance, deps: { pool:
         return true;
       });
       if (!changed) throw conflict(`Risk area ${id} was retired meanwhile / 已撤销`);
-      const { retired: _retired, ...feature } = await visibleRiskArea(user, id);
-      return feature;
+      return (await visibleRiskArea(user, id)).feature;
     },
   );
 
@@ -194,8 +190,7 @@ export default async function riskAreaRoutes(app: FastifyInstance, deps: { pool:
         await repo.recordVersion(client, id, 'retired', user.username);
         await bumpLayerVersion(client, 'risk-areas');
       });
-      const { retired: _retired, ...feature } = await visibleRiskArea(user, id);
-      return feature;
+      return (await visibleRiskArea(user, id)).feature;
     },
   );
 }

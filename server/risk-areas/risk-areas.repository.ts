@@ -61,13 +61,12 @@ export async function listRiskAreas(db: Queryable, scopeCode: string, status: 'a
   return rows.map((row) => row.feature);
 }
 
-export async function getRiskArea(db: Queryable, id: number, scopeCode: string): Promise<(RiskAreaFeature & { retired: boolean }) | undefined> {
+export async function getRiskArea(db: Queryable, id: number, scopeCode: string): Promise<{ feature: RiskAreaFeature; retired: boolean } | undefined> {
   const { rows } = await db.query<{ feature: RiskAreaFeature; retired: boolean }>(
     `SELECT ${featureJson} AS feature, r.retired_at IS NOT NULL AS retired FROM risk_areas r WHERE r.id = $2 AND ${visibleTo}`,
     [scopeCode, id],
   );
-  const row = rows[0];
-  return row ? { ...row.feature, retired: row.retired } : undefined;
+  return rows[0];
 }
 
 export async function insertRiskArea(db: Queryable, record: RiskAreaRecord, by: string): Promise<number> {
