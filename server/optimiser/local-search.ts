@@ -235,13 +235,18 @@ export class LocalSearch {
       a.len = i + (b.len - j);
       b.nodes.set(tailA.subarray(0, tailALength), j + 1);
       b.len = j + tailALength;
-      a.update();
-      b.update();
-      state.indexRoute(a);
-      state.indexRoute(b);
+      this.refreshExchanged(a, b);
       return true;
     }
     return false;
+  }
+
+  /** After a move that traded runs of jobs between two routes: their schedules and job index. */
+  private refreshExchanged(a: Route, b: Route): void {
+    a.update();
+    b.update();
+    this.state.indexRoute(a);
+    this.state.indexRoute(b);
   }
 
   /** Or-opt: moves the run of 2–3 jobs starting at `u` next to a neighbour in another route. */
@@ -421,10 +426,7 @@ export class LocalSearch {
               for (let k = 0; k < lb; k++) segB[k] = b.nodes[revB ? eb - k : s + k] as number;
               LocalSearch.replaceSegment(a, i, ea, segB, lb);
               LocalSearch.replaceSegment(b, s, eb, segA, la);
-              a.update();
-              b.update();
-              state.indexRoute(a);
-              state.indexRoute(b);
+              this.refreshExchanged(a, b);
               return true;
             }
           }
