@@ -6,6 +6,7 @@ import { I18nextProvider } from 'react-i18next';
 import { wallI18n } from './i18n.ts';
 import { wallQueryClient } from './api.ts';
 import { WallApp } from './wall-app.tsx';
+import '../base.css';
 import './wall.css';
 
 const root = document.getElementById('root');
