@@ -1,7 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { AreaCode } from './common.ts';
 
-/** The live figures of one area for one day (camelCase; all counts of that local day in the city's time zone). */
+/**
+ * The live figures of one area for one day (camelCase). Flows count what happened on that local day
+ * in the city's time zone; `centralised`, `homeQuarantine` and `homeMonitoring` are the people under
+ * each measure at the end of that day (now, for today); `releasesDue` and `overdueReleases` count the
+ * cases active now whose planned release is that day, or before it.
+ */
 export const AreaCounts = Type.Object({
   screened: Type.Integer({ description: 'people screened at checkpoints and sites' }),
   abnormalTemp: Type.Integer({ description: 'screenings with temperature ≥ 37.3 °C' }),
@@ -10,9 +15,30 @@ export const AreaCounts = Type.Object({
   referred: Type.Integer({ description: 'people referred to a fever clinic' }),
   denied: Type.Integer({ description: 'people denied entry' }),
   itineraryFlagged: Type.Integer({ description: 'itinerary card showing a medium/high-risk area' }),
+  testsSampled: Type.Integer({ description: 'nucleic-acid samples taken' }),
+  testsResulted: Type.Integer({ description: 'nucleic-acid results returned' }),
+  testsPositive: Type.Integer({ description: 'positive results returned' }),
+  resultsOnTime: Type.Integer({ description: 'results returned within 12 h of sampling (6 h for risk groups)' }),
+  resultOnTimeRate: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: 'resultsOnTime ÷ testsResulted; null without results' }),
+  centralised: Type.Integer({ description: 'people in centralised quarantine (集中隔离)' }),
+  homeQuarantine: Type.Integer({ description: 'people in home quarantine (居家隔离)' }),
+  homeMonitoring: Type.Integer({ description: 'people under home health monitoring (居家健康监测)' }),
+  casesStarted: Type.Integer({ description: 'quarantine or monitoring cases started' }),
+  released: Type.Integer({ description: 'people released (解除隔离)' }),
+  transferred: Type.Integer({ description: 'people transferred to hospital' }),
+  releasesDue: Type.Integer({ description: 'active cases whose planned release is this day' }),
+  overdueReleases: Type.Integer({ description: 'active cases whose planned release was before this day' }),
+  missedChecks: Type.Integer({ description: 'temperature checks missed by people under home measures' }),
+  riskAreaArrivals: Type.Integer({ description: 'people arrived from a medium- or high-risk area' }),
 });
 export type AreaCounts = Static<typeof AreaCounts>;
-export const metricNames = ['screened', 'abnormalTemp', 'yellowCode', 'redCode', 'referred', 'denied', 'itineraryFlagged'] as const;
+/** Every figure that is a count (all but the rate): what a map can be coloured by. */
+export const metricNames = [
+  'screened', 'abnormalTemp', 'yellowCode', 'redCode', 'referred', 'denied', 'itineraryFlagged',
+  'testsSampled', 'testsResulted', 'testsPositive', 'resultsOnTime', 'centralised', 'homeQuarantine', 'homeMonitoring',
+  'casesStarted', 'released', 'transferred', 'releasesDue', 'overdueReleases', 'missedChecks', 'riskAreaArrivals',
+] as const satisfies ReadonlyArray<keyof AreaCounts>;
+export type MetricName = (typeof metricNames)[number];
 
 export const AreaDayCounts = Type.Object({
   area: Type.String(),

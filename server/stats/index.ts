@@ -9,7 +9,7 @@ import type { Pool } from '../infra/db.ts';
 import type { Config } from '../config.ts';
 import { cityDay } from '../infra/city-time.ts';
 import { badRequest } from '../errors.ts';
-import { countsForAreas, countsForChildren, countsTrend, findCountMismatches } from './stats.repository.ts';
+import { countsForAreas, countsForChildren, countsTrend, findCaseEndMismatches, findCountMismatches } from './stats.repository.ts';
 
 function dayOrToday(day: string | undefined, timeZone: string): string {
   if (day === undefined) return cityDay(new Date(), timeZone);
@@ -38,9 +38,16 @@ export default async function statsRoutes(app: FastifyInstance, deps: { pool: Po
             consistent: Type.Boolean(),
             mismatches: Type.Array(Type.Object({
               area: Type.String(),
-              stored: Type.Union([AreaCounts, Type.Null()]),
-              rebuilt: Type.Union([AreaCounts, Type.Null()]),
+              differences: Type.Record(Type.String(), Type.Object({ stored: Type.Integer(), rebuilt: Type.Integer() }), {
+                description: 'counter column → maintained and rebuilt values',
+              }),
             })),
+            caseEndMismatches: Type.Array(Type.Object({
+              area: Type.String(),
+              plannedEnd: Type.String(),
+              stored: Type.Integer(),
+              rebuilt: Type.Integer(),
+            }), { description: 'active cases per area and planned release day that differ from the cases' }),
           }),
           ...errors,
         },
@@ -49,8 +56,8 @@ export default async function statsRoutes(app: FastifyInstance, deps: { pool: Po
     async (request) => {
       requireRole(request, new Set(['admin']), 'run the consistency check');
       const day = dayOrToday(request.query.day, config.cityTimeZone);
-      const mismatches = await findCountMismatches(pool, day);
-      return { day, consistent: mismatches.length === 0, mismatches };
+      const [mismatches, caseEndMismatches] = await Promise.all([findCountMismatches(pool, day), findCaseEndMismatches(pool)]);
+      return { day, consistent: mismatches.length === 0 && caseEndMismatches.length === 0, mismatches, caseEndMismatches };
     },
   );
 

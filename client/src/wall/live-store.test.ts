@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, AreaDayCounts } from '../../../server/contracts/index.ts';
 import { isNewer, LiveStore, maxAlerts, mergeAlerts } from './live-store.ts';
+import { zeroCounts } from './metrics.ts';
 
 const counts = (day: string, version: number): AreaDayCounts => ({
   area: '310000',
   day,
   version,
-  counts: { screened: version, abnormalTemp: 0, yellowCode: 0, redCode: 0, referred: 0, denied: 0, itineraryFlagged: 0 },
+  counts: { ...zeroCounts, screened: version },
 });
 
 const alert = (id: number, raisedAt: string): Alert => ({

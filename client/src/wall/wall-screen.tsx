@@ -11,7 +11,7 @@ import { classBreaks, classOf, colourOf, legendRows } from './classes.ts';
 import { areaName, formatNumber, shortAreaName, useLanguage } from './i18n.ts';
 import { KpiRow } from './kpi-row.tsx';
 import { LiveStore, useLive } from './live-store.ts';
-import { mapMetrics, parseMetric, type Metric } from './metrics.ts';
+import { mapMetrics, parseMetric, zeroCounts, type Metric } from './metrics.ts';
 import { Ranking } from './ranking.tsx';
 import { TitleBar } from './title-bar.tsx';
 import { TrendChart, type TrendSeries } from './trend-chart.tsx';
@@ -25,7 +25,6 @@ const rotateAt = rotateSeconds > 0 ? Math.max(10, rotateSeconds) : 0;
 
 /** server/contracts/live.ts maxWatchedAreas (not imported: that module pulls TypeBox into the bundle). */
 const maxWatchedAreas = 500;
-const zeroCounts: AreaCounts = { screened: 0, abnormalTemp: 0, yellowCode: 0, redCode: 0, referred: 0, denied: 0, itineraryFlagged: 0 };
 
 export function WallScreen({ user }: { user: SessionUser }) {
   const { t } = useTranslation();
