@@ -21,6 +21,9 @@ import realtime from './realtime/index.ts';
 import screening from './screening/index.ts';
 import stats from './stats/index.ts';
 import alerts from './alerts/index.ts';
+import people from './people/index.ts';
+import quarantine from './quarantine/index.ts';
+import nucleicTests from './nucleic-tests/index.ts';
 
 export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
@@ -76,6 +79,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(screening, { pool, config });
   await app.register(stats, { pool, config });
   await app.register(alerts, { pool });
+  await app.register(people, { pool, config });
+  await app.register(quarantine, { pool, config });
+  await app.register(nucleicTests, { pool, config });
 
   const clientBuilt = existsSync(path.join(clientDist, 'index.html'));
   if (clientBuilt) {

@@ -16,10 +16,12 @@ export interface Config {
   redisUrl: string | undefined;
   /** Prefix of the Redis channels, so deployments (or test runs) sharing one Redis stay apart. */
   redisChannel: string;
+  /** How often the sweeper looks for missed temperature checks, overdue releases and late results; 0 turns it off. */
+  sweepIntervalSeconds: number;
 }
 
-function intFromEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -39,16 +41,17 @@ function validTimeZone(zone: string): string {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
-    port: intFromEnv('PORT', 8080, 0, 65535),
+    port: intFromEnv(env, 'PORT', 8080, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
     demoPassword: env.DEMO_PASSWORD || 'demo-password',
-    sessionTtlHours: intFromEnv('SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    sessionTtlHours: intFromEnv(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     basemapStyleUrl: env.BASEMAP_STYLE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: env.SECURE_COOKIES === 'true',
     cityTimeZone: validTimeZone(env.CITY_TIME_ZONE || 'Asia/Shanghai'),
     redisUrl: env.REDIS_URL || undefined,
     redisChannel: env.REDIS_CHANNEL || 'ecc-live',
+    sweepIntervalSeconds: intFromEnv(env, 'SWEEP_INTERVAL_SECONDS', 60, 0, 3600),
   };
 }

@@ -7,6 +7,8 @@ export const demoUsers: ReadonlyArray<{ username: string; displayName: string; r
   { username: 'admin', displayName: '系统管理员 System admin', role: 'admin', jurisdiction: '310000' },
   { username: 'command', displayName: '市防控指挥部值班员 Command duty officer', role: 'command', jurisdiction: '310000' },
   { username: 'pudong', displayName: '浦东新区防控办 Pudong district office', role: 'district_official', jurisdiction: '310115' },
+  { username: 'lujiazui', displayName: '陆家嘴街道办 Lujiazui street office', role: 'street_official', jurisdiction: '310115005' },
+  { username: 'grid01', displayName: '潍坊一村网格员 Weifang No.1 grid worker', role: 'grid_worker', jurisdiction: '310115004001' },
   { username: 'team01', displayName: '第一督查组组长 Inspection team 1 leader', role: 'team_leader', jurisdiction: '310000' },
   { username: 'wall', displayName: '指挥中心大屏 Command wall display', role: 'wall', jurisdiction: '310000' },
 ];

@@ -8,3 +8,6 @@ export * from './screening.ts';
 export * from './stats.ts';
 export * from './live.ts';
 export * from './alerts.ts';
+export * from './people.ts';
+export * from './quarantine.ts';
+export * from './nucleic-tests.ts';

@@ -18,7 +18,7 @@ export const demoPassword = 'demo-password';
 
 export async function createTestApp(): Promise<TestApp> {
   const pool = createPool(inject('databaseUrl'), 4);
-  const app = await buildApp({ pool, config: { ...loadConfig({}), logLevel: 'warn' }, logger: false });
+  const app = await buildApp({ pool, config: { ...loadConfig({}), logLevel: 'warn', sweepIntervalSeconds: 0 }, logger: false });
   await app.ready();
   return {
     app,

@@ -1,0 +1,2 @@
+// API shapes of server/nucleic-tests (filled in by that feature).
+export {};

@@ -1,0 +1,2 @@
+// API shapes of server/people (filled in by that feature).
+export {};

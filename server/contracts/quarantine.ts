@@ -1,0 +1,2 @@
+// API shapes of server/quarantine (filled in by that feature).
+export {};
