@@ -20,6 +20,15 @@ export const Alert = Type.Object({
     temperature: Type.Optional(Type.Number()),
     siteId: Type.Optional(Type.Integer()),
     siteName: Type.Optional(Type.String()),
+    /** the case or test behind the alert: opaque ids, never a person's data */
+    caseId: Type.Optional(Type.String({ format: 'uuid' })),
+    testId: Type.Optional(Type.String({ format: 'uuid' })),
+    /** missed_check: which of the day's two checks */
+    slot: Type.Optional(Type.Enum(['morning', 'afternoon'])),
+    /** late_result: when the result was due */
+    dueAt: Type.Optional(Type.String()),
+    /** overdue_release: the planned release day */
+    plannedEnd: Type.Optional(Type.String()),
   }),
   acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
   acknowledgedAt: Type.Union([Type.String(), Type.Null()]),
