@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Alert } from '../../../server/contracts/index.ts';
-import { cityTimeZone } from './city-time.ts';
+import { cityTimeZone } from '../lib/city-time.ts';
 import { formatNumber, localeOf, useLanguage } from './i18n.ts';
 
 /** Newest first; the list it gets is already capped (live-store maxAlerts). Places, never people. */

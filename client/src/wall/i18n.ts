@@ -4,11 +4,17 @@ import { createInstance } from 'i18next';
 import zh from './locales/zh.json';
 import en from './locales/en.json';
 import { areaName, formatNumber, initLanguage, type Language } from '../lib/language.ts';
+import { metricLabels } from '../features/live/metric-labels.ts';
 
 export { areaName, formatNumber, localeOf, useLanguage, type Language } from '../lib/language.ts';
 
 export const wallI18n = createInstance();
-export const setLanguage = initLanguage(wallI18n, { zh: { translation: zh }, en: { translation: en } }, 'ecc.wall.lang', { readUrl: true });
+export const setLanguage = initLanguage(
+  wallI18n,
+  { zh: { translation: { ...zh, ...metricLabels.zh } }, en: { translation: { ...en, ...metricLabels.en } } },
+  'ecc.wall.lang',
+  { readUrl: true },
+);
 
 /** Short map label: "Tangqiao Subdistrict" → "Tangqiao". */
 export function shortAreaName(area: { name: string; nameEn: string | null }, language: Language): string {

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import type { ConnectionStatus } from './live-store.ts';
-import { cityTimeZone, useNow } from './city-time.ts';
+import type { ConnectionStatus } from '../features/live/live-store.ts';
+import { cityTimeZone, useNow } from '../lib/city-time.ts';
 import { localeOf, setLanguage, useLanguage } from './i18n.ts';
 import { LanguageSwitch } from '../components/language-switch.tsx';
 

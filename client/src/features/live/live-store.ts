@@ -1,4 +1,4 @@
-// The wall's live connection: one socket.io client on /live, a bounded store of the latest figures
+// The live connection (wall display and officials' pages): one socket.io client on /live, a bounded store of the latest figures
 // per watched area and a capped list of alerts, read by React through useSyncExternalStore.
 //
 // Long-running rules: the store only holds the areas currently watched (others are dropped when the
@@ -13,7 +13,7 @@ import type {
   LiveClientToServerEvents,
   LiveServerToClientEvents,
   WatchReply,
-} from '../../../server/contracts/index.ts';
+} from '../../../../server/contracts/index.ts';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'offline';
 type LiveSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert, AreaDayCounts } from '../../../server/contracts/index.ts';
+import type { Alert, AreaDayCounts } from '../../../../server/contracts/index.ts';
 import { isNewer, LiveStore, maxAlerts, mergeAlerts } from './live-store.ts';
-import { zeroCounts } from './metrics.ts';
+import { zeroCounts } from './figures.ts';
 
 const counts = (day: string, version: number): AreaDayCounts => ({
   area: '310000',
