@@ -64,3 +64,34 @@ export const ScreeningRejected = Type.Object({
   message: Type.String(),
   details: Type.Array(RecordError),
 });
+
+/** The records behind a day's figures (no personal data: a screening record names no one). */
+export const ScreeningListQuery = Type.Object({
+  area: Type.Optional(AreaCode),
+  day: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'the city\'s local day; default today' })),
+  filter: Type.Optional(Type.Enum(['all', 'abnormalTemp', 'yellowCode', 'redCode', 'referred', 'denied', 'itineraryFlagged'], {
+    default: 'all',
+    description: 'the figure whose records to list (the metric names of /api/stats)',
+  })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, default: 0 })),
+});
+export const ScreeningListItem = Type.Object({
+  id: Type.String(),
+  at: Type.String(),
+  gridCode: Type.String(),
+  areaName: Type.String({ description: 'street · community · grid' }),
+  siteId: Type.Union([Type.Integer(), Type.Null()]),
+  siteName: Type.Union([Type.String(), Type.Null()]),
+  temperature: Type.Union([Type.Number(), Type.Null()]),
+  codeColour: CodeColour,
+  outcome: ScreeningOutcome,
+  itineraryFlag: Type.Boolean(),
+});
+export const ScreeningList = Type.Object({
+  items: Type.Array(ScreeningListItem, { description: 'newest first' }),
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+export type ScreeningList = Static<typeof ScreeningList>;

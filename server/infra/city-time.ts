@@ -1,3 +1,5 @@
+import { badRequest } from '../errors.ts';
+
 // Calendar days in the city's time zone: a screening at 23:30 in Shanghai counts for that day,
 // whatever time zone the server runs in.
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -11,4 +13,14 @@ export function cityDay(instant: Date, timeZone: string): string {
     formatters.set(timeZone, formatter);
   }
   return formatter.format(instant);
+}
+
+/** A YYYY-MM-DD query value checked to be a real calendar date (400 otherwise), or today in the city. */
+export function dayOrToday(day: string | undefined, timeZone: string): string {
+  if (day === undefined) return cityDay(new Date(), timeZone);
+  const parsed = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== day) {
+    throw badRequest(`day ${day} is not a calendar date (YYYY-MM-DD) / 日期无效`);
+  }
+  return day;
 }

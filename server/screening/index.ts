@@ -3,9 +3,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
 import { ErrorResponse } from '../contracts/common.ts';
-import { ScreeningAccepted, ScreeningBatch, ScreeningRejected, type RecordError } from '../contracts/screening.ts';
+import { ScreeningAccepted, ScreeningBatch, ScreeningList, ScreeningListQuery, ScreeningRejected, type RecordError } from '../contracts/screening.ts';
 import type { Role } from '../contracts/auth.ts';
-import { requireRole, type AuthUser } from '../auth/index.ts';
+import { currentUser, requireRole, type AuthUser } from '../auth/index.ts';
+import { areaInScope } from '../areas/index.ts';
+import { dayOrToday } from '../infra/city-time.ts';
 import type { Pool } from '../infra/db.ts';
 import type { Config } from '../config.ts';
 import { AppError, badRequest } from '../errors.ts';
@@ -113,6 +115,26 @@ export default async function screeningRoutes(app: FastifyInstance, deps: { pool
         );
       }
       return { accepted: result.accepted, duplicates: records.length - result.accepted };
+    },
+  );
+
+  typed.get(
+    '/api/screenings',
+    {
+      schema: {
+        tags: ['screening'],
+        summary: 'The records behind a day\'s screening figures in an area, newest first (they name no one)',
+        querystring: ScreeningListQuery,
+        response: { 200: ScreeningList, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const { area = user.jurisdictionCode, filter = 'all', limit = 50, offset = 0 } = request.query;
+      const scope = await areaInScope(pool, user, area);
+      const day = dayOrToday(request.query.day, config.cityTimeZone);
+      const page = await repo.listScreenings(pool, { areaPath: scope.path, day, filter, limit, offset });
+      return { ...page, limit, offset };
     },
   );
 

@@ -1,6 +1,6 @@
 import type { Queryable } from '../infra/db.ts';
 import type { AreaDayKey } from '../realtime/counts-batcher.ts';
-import { abnormalTemperature } from '../contracts/screening.ts';
+import { abnormalTemperature, type ScreeningList } from '../contracts/screening.ts';
 
 /** A record ready to store: located in a grid, its local day computed. */
 export interface ResolvedScreening {
@@ -135,4 +135,43 @@ export async function insertScreenings(
   const result = rows[0];
   const changed = (result?.areas ?? []).map((area, i) => ({ area, day: result!.days[i]! }));
   return { accepted: result?.accepted ?? 0, changed, alertIds: result?.alertIds ?? [] };
+}
+
+export type ScreeningFilter = 'all' | 'abnormalTemp' | 'yellowCode' | 'redCode' | 'referred' | 'denied' | 'itineraryFlagged';
+
+/** Each filter is the condition its figure counts (see insertScreenings). */
+const filterCondition: Record<ScreeningFilter, string> = {
+  all: 'true',
+  abnormalTemp: `e.temperature >= ${abnormalTemperature}`,
+  yellowCode: "e.code_colour = 'yellow'",
+  redCode: "e.code_colour = 'red'",
+  referred: "e.outcome = 'refer'",
+  denied: "e.outcome = 'deny'",
+  itineraryFlagged: 'e.itinerary_flag',
+};
+
+/** A day's records inside an area, newest first, and how many there are. */
+export async function listScreenings(
+  db: Queryable,
+  query: { areaPath: string; day: string; filter: ScreeningFilter; limit: number; offset: number },
+): Promise<{ items: ScreeningList['items']; total: number }> {
+  const { rows } = await db.query<{ items: ScreeningList['items']; total: number }>(
+    `WITH matching AS (
+       SELECT e.* FROM screening_events e
+        WHERE e.day = $1::date AND e.area_path <@ $2::ltree AND ${filterCondition[query.filter]}
+     ), page AS (
+       SELECT * FROM matching ORDER BY at DESC, id LIMIT $3 OFFSET $4
+     )
+     SELECT (SELECT count(*)::int FROM matching) AS total,
+            COALESCE((SELECT json_agg(json_build_object(
+              'id', p.id, 'at', p.at, 'gridCode', p.grid_code,
+              'areaName', (SELECT string_agg(a.name, ' · ' ORDER BY nlevel(a.path)) FROM areas a
+                            WHERE a.path @> p.area_path AND nlevel(a.path) > 2),
+              'siteId', p.site_id, 'siteName', s.name, 'temperature', p.temperature::float8,
+              'codeColour', p.code_colour, 'outcome', p.outcome, 'itineraryFlag', p.itinerary_flag)
+              ORDER BY p.at DESC, p.id)
+              FROM page p LEFT JOIN sites s ON s.id = p.site_id), '[]') AS items`,
+    [query.day, query.areaPath, query.limit, query.offset],
+  );
+  return rows[0]!;
 }

@@ -7,18 +7,8 @@ import { currentUser, requireRole } from '../auth/index.ts';
 import { areaInScope } from '../areas/index.ts';
 import type { Pool } from '../infra/db.ts';
 import type { Config } from '../config.ts';
-import { cityDay } from '../infra/city-time.ts';
-import { badRequest } from '../errors.ts';
+import { dayOrToday } from '../infra/city-time.ts';
 import { countsForAreas, countsForChildren, countsTrend, findCaseEndMismatches, findCountMismatches } from './stats.repository.ts';
-
-function dayOrToday(day: string | undefined, timeZone: string): string {
-  if (day === undefined) return cityDay(new Date(), timeZone);
-  const parsed = new Date(`${day}T00:00:00Z`);
-  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== day) {
-    throw badRequest(`day ${day} is not a calendar date (YYYY-MM-DD) / 日期无效`);
-  }
-  return day;
-}
 
 export default async function statsRoutes(app: FastifyInstance, deps: { pool: Pool; config: Config }) {
   const { pool, config } = deps;

@@ -186,6 +186,33 @@ describe('roll-ups under concurrent ingestion', () => {
   });
 });
 
+describe('GET /api/screenings (the records behind a figure)', () => {
+  it('lists a day\'s records in an area by figure, newest first, within the jurisdiction only', async () => {
+    const { day, at } = pastDay(19);
+    const hot = record(at(5), pudongGrids[0]!, { temperature: 38.2, outcome: 'refer' });
+    const red = record(at(6), pudongGrids[1]!, { codeColour: 'red', outcome: 'deny' });
+    const calm = record(at(7), huangpuGrid);
+    await post(command, [hot, red, calm]);
+    const list = async (query: string, cookie = command) =>
+      (await t.app.inject({ url: `/api/screenings?day=${day}&${query}`, headers: { cookie } })).json() as {
+        items: Array<{ id: string; temperature: number | null; codeColour: string; areaName: string }>;
+        total: number;
+      };
+    const city = await list('area=310000');
+    expect(city.total).toBe(3);
+    expect(city.items.map((i) => i.id)).toEqual([calm.id, red.id, hot.id]);
+    expect((await list('area=310000&filter=abnormalTemp')).items).toEqual([expect.objectContaining({ id: hot.id, temperature: 38.2 })]);
+    expect((await list('filter=redCode', pudong)).items.map((i) => i.id)).toEqual([red.id]);
+    expect((await list('area=310115&filter=denied&limit=1&offset=1')).items).toEqual([]);
+    expect((await list('area=310115')).items[0]!.areaName).toMatch(/ · /);
+    const outside = await t.app.inject({ url: `/api/screenings?day=${day}&area=310101`, headers: { cookie: pudong } });
+    expect(outside.statusCode).toBe(403);
+    for (const bad of ['day=2026-02-30', 'filter=nope', 'limit=0', 'area=31']) {
+      expect((await t.app.inject({ url: `/api/screenings?${bad}`, headers: { cookie: command } })).statusCode).toBe(400);
+    }
+  });
+});
+
 describe('GET /api/stats/:areaCode/children and /trend', () => {
   it('gives every child\'s figures (summing to the parent\'s) and a day-by-day trend', async () => {
     const { day, at } = pastDay(28);
