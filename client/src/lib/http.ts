@@ -19,7 +19,7 @@ export const isClientError = (error: unknown): error is HttpError =>
 
 export const isUnauthenticated = (error: unknown): boolean => error instanceof HttpError && error.status === 401;
 
-type Query = Record<string, string | number | readonly string[] | undefined | null>;
+type Query = Record<string, string | number | boolean | readonly string[] | undefined | null>;
 
 export function withQuery(path: string, query: Query = {}): string {
   const params = new URLSearchParams();

@@ -3,10 +3,15 @@ import i18next from 'i18next';
 import zh from '../locales/zh.json';
 import en from '../locales/en.json';
 import { formatNumber, initLanguage, type Language } from './language.ts';
+import { metricLabels } from '../features/live/metric-labels.ts';
 
 export { areaName, formatNumber, localeOf, useLanguage, type Language } from './language.ts';
 
-export const setLanguage = initLanguage(i18next, { zh: { translation: zh }, en: { translation: en } }, 'ecc.lang');
+export const setLanguage = initLanguage(
+  i18next,
+  { zh: { translation: { ...zh, ...metricLabels.zh } }, en: { translation: { ...en, ...metricLabels.en } } },
+  'ecc.lang',
+);
 
 export default i18next;
 

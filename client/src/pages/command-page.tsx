@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../../server/contracts/index.ts';
 import { tileZoomRange } from '../../../server/contracts/index.ts';
 import { areaChildrenQuery, areaQuery } from '../features/areas/api.ts';
-import { AreaFacts, ChildrenList } from '../features/areas/area-panel.tsx';
+import { AreaFacts, ChildrenList, type ChildFigure } from '../features/areas/area-panel.tsx';
 import { AreaSearch } from '../features/areas/area-search.tsx';
 import { Breadcrumbs } from '../features/areas/breadcrumbs.tsx';
 import { buildAreaLayers, populationRamp } from '../features/areas/layers.ts';
@@ -25,6 +25,11 @@ import { useUiScale } from '../lib/ui-scale.ts';
 import { MapView, type TileArea } from '../map/map-view.tsx';
 import { MapTooltip } from '../map/map-tooltip.tsx';
 import { useListHoveredCode } from '../map/hover-store.ts';
+import { useCityDay } from '../lib/city-time.ts';
+import { useLiveFigures } from '../features/live/use-live-figures.ts';
+import { LiveFigures } from '../features/live/live-figures.tsx';
+import { FigureList } from '../features/live/figure-list.tsx';
+import type { Metric } from '../features/live/figures.ts';
 
 const categoriesKey = 'ecc.siteCategories';
 
@@ -57,6 +62,9 @@ export function CommandPage({ user }: { user: SessionUser }) {
   const [enabled, setEnabled] = useState<ReadonlySet<SiteCategory>>(storedCategories);
   const listHovered = useListHoveredCode();
   const [zoom, setZoom] = useState<number | null>(null);
+  const day = useCityDay();
+  const [metric, setMetric] = useState<Metric>('screened');
+  const [listMetric, setListMetric] = useState<Metric | null>(null);
 
   // An area the user may not open (an old link, another jurisdiction): go back to their own.
   useEffect(() => {
@@ -77,6 +85,23 @@ export function CommandPage({ user }: { user: SessionUser }) {
   const shownChildren = children.data?.parent.code === code ? children.data : undefined;
   const parent = current?.properties.ancestors.at(-1);
 
+  // Today's figures of the selected area and its sub-areas, live.
+  const childCodes = useMemo(() => shownChildren?.features.map((f) => f.properties.code) ?? [], [shownChildren]);
+  const live = useLiveFigures(useMemo(() => [code, ...childCodes], [code, childCodes]), day);
+  const todayOf = (areaCode: string) => {
+    const row = live.counts.get(areaCode);
+    return row && row.day === day ? row.counts : undefined;
+  };
+  const figure = useMemo((): ChildFigure => {
+    const values = new Map<string, number>();
+    for (const childCode of childCodes) {
+      const row = live.counts.get(childCode);
+      if (row && row.day === day) values.set(childCode, row.counts[metric]);
+    }
+    return { label: t(`metricShort.${metric}`), values };
+  }, [childCodes, live.counts, day, metric, t]);
+  const closeList = useCallback(() => setListMetric(null), []);
+
   const goUp = useCallback(() => {
     if (parent && withinJurisdiction(parent, user)) select(parent.code);
   }, [parent, user, select]);
@@ -84,6 +109,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
   // Escape / Backspace: up one level (unless typing in a field).
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      if (listMetric) return; // Esc closes the open list first
       if ((event.key === 'Escape' || event.key === 'Backspace') && !isTyping(event.target) && !event.altKey && !event.ctrlKey && !event.metaKey) {
         event.preventDefault();
         goUp();
@@ -91,7 +117,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [goUp]);
+  }, [goUp, listMetric]);
 
   // The page title follows the selection (useful in browser history and on a wall's task bar).
   useEffect(() => {
@@ -179,6 +205,9 @@ export function CommandPage({ user }: { user: SessionUser }) {
             <div className="map-message">{t('map.loading')}</div>
           )}
           <MapTooltip />
+          {listMetric && current ? (
+            <FigureList metric={listMetric} area={{ code, name: areaName(current.properties, language) }} day={day} onClose={closeList} />
+          ) : null}
           <aside className="legend-card" aria-label={t('legend.title')}>
             <SiteLegend area={code} enabled={enabled} onChange={onCategories} pointsHidden={zoom !== null && zoom < tileZoomRange.sites.min} />
             <RiskLegend />
@@ -201,7 +230,8 @@ export function CommandPage({ user }: { user: SessionUser }) {
         </div>
         <aside className="side-panel" aria-label={t('area.facts')} data-testid="side-panel">
           <AreaFacts area={current ?? shownArea} loading={area.isFetching} error={area.isError} />
-          <ChildrenList area={current} children={shownChildren} loading={children.isFetching} onSelect={select} />
+          <LiveFigures counts={todayOf(code)} status={live.status} selected={metric} onSelect={setMetric} onOpenList={setListMetric} />
+          <ChildrenList area={current} children={shownChildren} loading={children.isFetching} onSelect={select} figure={figure} />
         </aside>
       </main>
     </div>

@@ -4,8 +4,14 @@ import type { AreaChildren, AreaFeature, ChildAreaProperties } from '../../../..
 import { areaName, formatNumber, formatPeople, useLanguage } from '../../lib/i18n.ts';
 import { setAreaHover, useHoveredAreaCode } from '../../map/hover-store.ts';
 
-type SortKey = 'code' | 'name' | 'population' | 'sites';
+type SortKey = 'code' | 'name' | 'population' | 'sites' | 'figure';
 const sortKeys: readonly SortKey[] = ['code', 'name', 'population', 'sites'];
+
+/** A live figure of every sub-area (today's), shown beside each and available as a sort key. */
+export interface ChildFigure {
+  label: string;
+  values: ReadonlyMap<string, number>;
+}
 
 interface AreaFactsProps {
   area: AreaFeature | undefined;
@@ -76,9 +82,10 @@ interface ChildrenListProps {
   children: AreaChildren | undefined;
   loading: boolean;
   onSelect: (code: string) => void;
+  figure?: ChildFigure;
 }
 
-function compare(key: SortKey, language: 'zh' | 'en') {
+function compare(key: SortKey, language: 'zh' | 'en', figure: ChildFigure | undefined) {
   const collator = new Intl.Collator(language === 'zh' ? 'zh-CN' : 'en', { numeric: true });
   return (a: ChildAreaProperties, b: ChildAreaProperties): number => {
     switch (key) {
@@ -90,12 +97,14 @@ function compare(key: SortKey, language: 'zh' | 'en') {
         return (b.population ?? -1) - (a.population ?? -1);
       case 'sites':
         return b.siteCount - a.siteCount;
+      case 'figure':
+        return (figure?.values.get(b.code) ?? -1) - (figure?.values.get(a.code) ?? -1) || a.code.localeCompare(b.code);
     }
   };
 }
 
 /** The selected area's children: sortable, arrow keys + Enter, hover highlights them on the map. */
-export function ChildrenList({ area, children, loading, onSelect }: ChildrenListProps) {
+export function ChildrenList({ area, children, loading, onSelect, figure }: ChildrenListProps) {
   const { t } = useTranslation();
   const language = useLanguage();
   const hoveredOnMap = useHoveredAreaCode();
@@ -104,10 +113,12 @@ export function ChildrenList({ area, children, loading, onSelect }: ChildrenList
   const listRef = useRef<HTMLUListElement>(null);
 
   const items = useMemo(
-    () => (children?.features ?? []).map((f) => f.properties).sort(compare(sortKey, language)),
-    [children, sortKey, language],
+    () => (children?.features ?? []).map((f) => f.properties).sort(compare(sortKey, language, figure)),
+    [children, sortKey, language, figure],
   );
-  const maxPopulation = useMemo(() => items.reduce((max, item) => Math.max(max, item.population ?? 0), 0), [items]);
+  // With a live figure, the bars compare it; without, the population.
+  const barOf = (item: ChildAreaProperties) => (figure ? (figure.values.get(item.code) ?? 0) : (item.population ?? 0));
+  const maxBar = items.reduce((max, item) => Math.max(max, barOf(item)), 0);
 
   useEffect(() => setActive(0), [children]);
   useEffect(() => {
@@ -149,6 +160,11 @@ export function ChildrenList({ area, children, loading, onSelect }: ChildrenList
               {t(`area.sort.${key}`)}
             </button>
           ))}
+          {figure ? (
+            <button type="button" aria-pressed={sortKey === 'figure'} onClick={() => setSortKey('figure')} data-testid="sort-figure">
+              {figure.label}
+            </button>
+          ) : null}
         </div>
       </header>
       {items.length === 0 ? (
@@ -185,10 +201,16 @@ export function ChildrenList({ area, children, loading, onSelect }: ChildrenList
                   {item.synthetic ? <span className="synthetic-dot" aria-label={t('area.synthetic')} /> : null}
                 </span>
                 <span className="child-bar" aria-hidden="true">
-                  <span style={{ width: `${maxPopulation > 0 ? ((item.population ?? 0) / maxPopulation) * 100 : 0}%` }} />
+                  <span style={{ width: `${maxBar > 0 ? (barOf(item) / maxBar) * 100 : 0}%` }} />
                 </span>
                 <span className="child-figure">{formatPeople(item.population, language)}</span>
-                <span className="child-figure child-sites">{item.siteCount}</span>
+                {figure ? (
+                  <span className="child-figure child-live" data-testid={`child-figure-${item.code}`} title={figure.label}>
+                    {formatNumber(figure.values.get(item.code) ?? 0, language)}
+                  </span>
+                ) : (
+                  <span className="child-figure child-sites">{item.siteCount}</span>
+                )}
               </li>
             ))}
           </ul>
