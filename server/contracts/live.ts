@@ -25,4 +25,12 @@ export interface LiveServerToClientEvents {
   'counts:updated': (update: AreaDayCounts) => void;
   /** A new alert in (or below) a watched area; sent once per client whatever it watches. */
   'alert:raised': (alert: Alert) => void;
+  /**
+   * More alerts were raised in (or below) a watched area than are pushed one by one (a surge):
+   * `count` of them were not sent; re-read GET /api/alerts for the full list.
+   */
+  'alerts:more': (info: { count: number }) => void;
 }
+
+/** Alerts pushed one by one per quarter second; beyond this a surge is summarised as `alerts:more`. */
+export const maxAlertsPerPush = 20;

@@ -17,6 +17,7 @@ import { countsForAreas, countsForKeys } from '../stats/stats.repository.ts';
 import {
   WatchRequest,
   liveNamespace,
+  maxAlertsPerPush,
   type LiveClientToServerEvents,
   type LiveServerToClientEvents,
   type WatchReply,
@@ -122,17 +123,40 @@ async function realtimePlugin(app: FastifyInstance, deps: { pool: Pool; config: 
     }
   });
   if (config.redisUrl) live.on('counts:changed', (keys) => batcher.add(keys));
+
+  // Alerts go out every quarter second: the newest few one by one, a surge beyond them as a count
+  // (to the rooms of the alerts left out), so a mass event cannot flood a wall with messages.
+  const alertFlushMs = 250;
+  let pendingAlerts: AlertWithPath[] = [];
+  let alertTimer: ReturnType<typeof setTimeout> | undefined;
+  const flushAlerts = () => {
+    alertTimer = undefined;
+    const batch = pendingAlerts;
+    pendingAlerts = [];
+    const sent = batch.slice(-maxAlertsPerPush);
+    for (const { alert, path } of sent) live.to(path.map(roomOf)).emit('alert:raised', alert);
+    const leftOut = batch.slice(0, batch.length - sent.length);
+    if (leftOut.length > 0) {
+      const rooms = [...new Set(leftOut.flatMap(({ path }) => path))].map(roomOf);
+      live.to(rooms).emit('alerts:more', { count: leftOut.length });
+    }
+  };
   app.decorate('live', {
     publishCounts: (keys) => {
       batcher.add(keys);
       if (config.redisUrl && keys.length > 0) live.serverSideEmit('counts:changed', [...keys]);
     },
     publishAlerts: (alerts) => {
-      for (const { alert, path } of alerts) live.to(path.map(roomOf)).emit('alert:raised', alert);
+      pendingAlerts.push(...alerts);
+      alertTimer ??= setTimeout(flushAlerts, alertFlushMs);
     },
   } satisfies LivePublisher);
 
   app.addHook('preClose', async () => {
+    if (alertTimer) {
+      clearTimeout(alertTimer);
+      flushAlerts();
+    }
     await batcher.close();
     live.disconnectSockets(true);
     io.engine.close();

@@ -4,6 +4,7 @@ import { loadConfig } from '../../server/config.ts';
 import { createPool, type Pool } from '../../server/infra/db.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import type { AreaDayCounts } from '../../server/contracts/stats.ts';
+import { maxAlertsPerPush } from '../../server/contracts/live.ts';
 import { connectLive, connected, loginCookie, recordUpdates, waitFor, watch, type LiveSocket } from '../helpers/live-client.ts';
 
 let server: RunningServer;
@@ -135,6 +136,21 @@ describe('socket.io /live', () => {
     expect(alert).toMatchObject({ kind: 'abnormal_temperature', areaCode: grid });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(alerts).toHaveLength(1);
+  });
+
+  it('summarises a surge of alerts: the newest pushed one by one, the rest as a count', async () => {
+    const socket = open(command);
+    await connected(socket);
+    snapshotOf(await watch(socket, { areas: [grid.slice(0, 6)] }));
+    const alerts: unknown[] = [];
+    const more: number[] = [];
+    socket.on('alert:raised', (alert) => alerts.push(alert));
+    socket.on('alerts:more', ({ count }) => more.push(count));
+    await postNow(maxAlertsPerPush + 10); // one abnormal-temperature alert each
+    await waitFor(() => (more.length > 0 ? more : undefined), 5000, 'alerts:more');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(alerts).toHaveLength(maxAlertsPerPush);
+    expect(more).toEqual([10]);
   });
 
   it('does not send areas the client no longer watches', async () => {

@@ -34,7 +34,13 @@ export function WallScreen({ user }: { user: SessionUser }) {
   const day = useCityDay();
   useKiosk();
 
-  const [store] = useState(() => new LiveStore({ onUnauthenticated: () => void wallQueryClient.invalidateQueries({ queryKey: meKey }) }));
+  const [store] = useState(
+    () =>
+      new LiveStore({
+        onUnauthenticated: () => void wallQueryClient.invalidateQueries({ queryKey: meKey }),
+        onMoreAlerts: () => void wallQueryClient.invalidateQueries({ queryKey: alertsQuery(root).queryKey }),
+      }),
+  );
   useEffect(() => {
     store.start();
     return () => store.stop();

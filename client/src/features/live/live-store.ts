@@ -50,6 +50,8 @@ export function mergeAlerts(current: readonly Alert[], incoming: readonly Alert[
 export interface LiveStoreOptions {
   /** Called when the server refuses the socket because the session is gone. */
   onUnauthenticated: () => void;
+  /** Called when a surge of alerts was summarised instead of pushed: the alert list should be re-read. */
+  onMoreAlerts?: () => void;
   url?: string;
 }
 
@@ -111,6 +113,7 @@ export class LiveStore {
       this.alerts = mergeAlerts(this.alerts, [alert]);
       this.scheduleNotify();
     });
+    socket.on('alerts:more', () => this.options.onMoreAlerts?.());
   }
 
   /** Replaces the watched set (≤ 500 codes); the snapshot arrives in the ack. */
