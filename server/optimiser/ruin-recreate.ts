@@ -25,8 +25,6 @@ export class RuinRecreate {
   private stamp = 0;
   private readonly order: Int32Array;
   private readonly hasOptional: boolean;
-  /** During route elimination: how often each job has been left out; hard jobs go first. */
-  absences: Float64Array | undefined;
 
   constructor(
     private readonly model: Model,
@@ -118,14 +116,17 @@ export class RuinRecreate {
     route.update();
   }
 
-  /** Reinserts pooled jobs; `allowNewRoutes` false keeps empty vehicles empty (fleet reduction). */
-  recreate(allowNewRoutes: boolean): void {
+  /**
+   * Reinserts pooled jobs; `allowNewRoutes` false keeps empty vehicles empty (fleet reduction).
+   * `blinks` false tries every position (the construction: a skipped position may be a job's only one).
+   */
+  recreate(allowNewRoutes: boolean, blinks = true): void {
     const { model, state, rng } = this;
     const count = state.poolSize;
     if (count === 0) return;
     // With optional jobs the scarce resource is time: half of the time, fill by value per time used.
     if (this.hasOptional && rng.next() < 0.5) {
-      this.recreateByRatio(allowNewRoutes);
+      this.recreateByRatio(allowNewRoutes, blinks);
       return;
     }
     const order = this.order;
@@ -133,7 +134,7 @@ export class RuinRecreate {
     this.sortPool(count);
     const size = model.size;
     // Blinks are drawn as geometric gaps between skipped positions: one random number per skip.
-    const logKeep = Math.log(1 - this.params.blinkRate);
+    const logKeep = blinks ? Math.log(1 - this.params.blinkRate) : 0;
     const nextGap = (): number => (logKeep < 0 ? Math.floor(Math.log(1 - rng.next()) / logKeep) : Infinity);
     let gap = nextGap();
     for (let i = 0; i < count; i++) {
@@ -184,9 +185,9 @@ export class RuinRecreate {
    * Repeatedly inserts the pooled job with the best priority per unit of added travel and service,
    * mandatory jobs first. Quadratic in the pool size, so used only when optional jobs exist.
    */
-  private recreateByRatio(allowNewRoutes: boolean): void {
+  private recreateByRatio(allowNewRoutes: boolean, blinks: boolean): void {
     const { model, state, rng } = this;
-    const logKeep = Math.log(1 - this.params.blinkRate);
+    const logKeep = blinks ? Math.log(1 - this.params.blinkRate) : 0;
     const nextGap = (): number => (logKeep < 0 ? Math.floor(Math.log(1 - rng.next()) / logKeep) : Infinity);
     let gap = nextGap();
     const size = model.size;
@@ -247,15 +248,6 @@ export class RuinRecreate {
     const key = this.sortKey;
     const r = rng.next();
     const hasOptional = model.priorityWeight > 1;
-    const absences = this.absences;
-    if (absences !== undefined && rng.next() < 0.5) {
-      for (let i = 0; i < count; i++) {
-        const job = order[i] as number;
-        key[job] = -(absences[job] as number) + rng.next() * 1e-6;
-      }
-      order.sort((a, b) => (key[a] as number) - (key[b] as number));
-      return;
-    }
     // Weights after SISR (random 4, demand 4, far 2, close 1), plus window-based orders for VRPTW.
     if (r < 0.3) {
       for (let i = count - 1; i > 0; i--) {

@@ -18,6 +18,7 @@ import { Route } from './route.ts';
 import { RuinRecreate } from './ruin-recreate.ts';
 import { SearchState } from './search-state.ts';
 import { LocalSearch } from './local-search.ts';
+import { RouteEliminator } from './route-elimination.ts';
 
 export const DEFAULT_TIME_LIMIT_MS = 2000;
 
@@ -72,7 +73,7 @@ function runSearch(problem: Problem, options: SolveOptions): Solution {
 
   // Construction: greedy cheapest insertion, then a first descent.
   state.begin();
-  ruinRecreate.recreate(true);
+  ruinRecreate.recreate(true, false);
   state.commit();
   localSearch.run(outOfTime);
 
@@ -84,12 +85,15 @@ function runSearch(problem: Problem, options: SolveOptions): Solution {
     bestSnapshot = state.snapshot();
   };
 
-  if (objective === 'fleet' && eligible.includes(1)) {
-    const result = eliminateRoutes(model, state, ruinRecreate, localSearch, rng, budget, FLEET_PHASE_SHARE, bestSnapshot, best);
-    bestSnapshot = result.snapshot;
-    best = result.cost;
-    state.restore(bestSnapshot, eligible);
-    current = best;
+  if (objective === 'fleet' && eligible.includes(1) && !mandatoryMissing(model, state)) {
+    const eliminator = new RouteEliminator(model, state, rng, eligible);
+    eliminator.run(
+      () => budget.progress() >= FLEET_PHASE_SHARE,
+      () => budget.iterations++,
+    );
+    localSearch.run(outOfTime);
+    current = state.cost();
+    saveBest(current);
   }
 
   // Annealing on the full objective from wherever the previous phase stopped.
@@ -142,98 +146,9 @@ function perJobScale(model: Model, state: SearchState, eligible: Uint8Array, ser
   return scale > 0 ? scale : 1;
 }
 
-/**
- * Route elimination (after SISR's fleet minimisation): empty the smallest route, forbid new routes,
- * and ruin-and-recreate until every job is back in, preferring solutions whose missing jobs have
- * been missing least often.
- */
-function eliminateRoutes(
-  model: Model,
-  state: SearchState,
-  ruinRecreate: RuinRecreate,
-  localSearch: LocalSearch,
-  rng: Random,
-  budget: Budget,
-  share: number,
-  snapshot: Int32Array[],
-  cost: number,
-): { snapshot: Int32Array[]; cost: number } {
-  let bestSnapshot = snapshot;
-  let bestCost = cost;
-  const absences = new Float64Array(model.nJobs);
-  const missing = (): number => {
-    let count = 0;
-    for (let i = 0; i < state.poolSize; i++) if (model.mandatory[state.pool[i] as number] === 1) count++;
-    return count;
-  };
-  const absenceSum = (): number => {
-    let sum = 0;
-    for (let i = 0; i < state.poolSize; i++) {
-      const job = state.pool[i] as number;
-      if (model.mandatory[job] === 1) sum += absences[job] as number;
-    }
-    return sum;
-  };
-  const removeSmallestRoute = (): boolean => {
-    let smallest: Route | undefined;
-    for (const route of state.routes) {
-      if (route.jobCount > 0 && (smallest === undefined || route.jobCount < smallest.jobCount)) smallest = route;
-    }
-    if (smallest === undefined || state.usedVehicles() <= 1) return false;
-    state.begin();
-    for (let k = smallest.len; k >= 1; k--) {
-      if ((smallest.nodes[k] as number) < model.nJobs) state.removeToPool(smallest, k);
-    }
-    smallest.update();
-    state.commit();
-    return true;
-  };
-
-  if (missing() > 0 || !removeSmallestRoute()) return { snapshot: bestSnapshot, cost: bestCost };
-  ruinRecreate.absences = absences;
-  state.begin();
-  ruinRecreate.recreate(false);
-  state.commit();
-  let currentMissing = missing();
-  let currentAbsence = absenceSum();
-  while (budget.progress() < share) {
-    if (currentMissing === 0) {
-      localSearch.run(() => budget.progress() >= 1);
-      const full = state.cost();
-      if (full < bestCost) {
-        bestCost = full;
-        bestSnapshot = state.snapshot();
-      }
-      if (!removeSmallestRoute()) break;
-      state.begin();
-      ruinRecreate.recreate(false);
-      state.commit();
-      currentMissing = missing();
-      currentAbsence = absenceSum();
-      continue;
-    }
-    budget.iterations++;
-    state.begin();
-    // Half of the time, make room right where a missing job is.
-    ruinRecreate.ruin(state.poolSize > 0 && rng.next() < 0.5 ? (state.pool[rng.int(state.poolSize)] as number) : -1);
-    ruinRecreate.recreate(false);
-    const candidateMissing = missing();
-    const candidateAbsence = absenceSum();
-    const feasible = state.cost() < Infinity;
-    if (feasible && (candidateMissing < currentMissing || candidateAbsence < currentAbsence)) {
-      state.commit();
-      currentMissing = candidateMissing;
-      currentAbsence = candidateAbsence;
-    } else {
-      state.rollback();
-    }
-    for (let i = 0; i < state.poolSize; i++) {
-      const job = state.pool[i] as number;
-      absences[job] = (absences[job] as number) + 1;
-    }
-  }
-  ruinRecreate.absences = undefined;
-  return { snapshot: bestSnapshot, cost: bestCost };
+function mandatoryMissing(model: Model, state: SearchState): boolean {
+  for (let i = 0; i < state.poolSize; i++) if (model.mandatory[state.pool[i] as number] === 1) return true;
+  return false;
 }
 
 /** Jobs no vehicle could serve even alone are set aside with the reason. */
