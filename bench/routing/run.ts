@@ -1,7 +1,8 @@
 // Routing benchmark: solves a standard set, checks every solution with the independent validator,
 // and compares with the best-known results and with VROOM 1.14 measured on this kind of machine.
-//   npx tsx bench/routing/run.ts --set solomon|homberger|optw [--objective distance|fleet]
+//   npx tsx bench/routing/run.ts --set solomon|homberger|optw|trsp [--objective distance|fleet]
 //        [--time-limit S] [--seed N] [--only C101,R201] [--write]
+// (trsp: Pillac's technician routing instances, each read with the Solomon instance it is built on.)
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { parseOptw, parseSolomon } from '../../server/optimiser/parsers.ts';
 import type { Objective } from '../../server/optimiser/problem.ts';
 import { solve } from '../../server/optimiser/solve.ts';
+import { parseTrsp } from '../../server/optimiser/trsp.ts';
 import { validateSolution } from '../../server/optimiser/validator.ts';
 
 const SHARED = join(import.meta.dirname, '../../../shared/bench/routing');
@@ -132,6 +134,71 @@ export function runOptw(timeLimitMs: number, seed: number, only?: string[]): Opt
   return results;
 }
 
+export interface TrspResult {
+  instance: string;
+  family: string;
+  technicians: number;
+  distance: number;
+  unassigned: number;
+  ms: number;
+  /** The independent validator found no violation (skills included). */
+  valid: boolean;
+  /** Counted apart from the validator: every request served by a technician with its skill. */
+  skillsHonoured: boolean;
+  iterations: number;
+}
+
+/** Pillac's TRSP instances (skills; tools and spare parts are not modelled), on their Solomon base. */
+export function runTrsp(objective: Objective, timeLimitMs: number, seed: number, only?: string[]): TrspResult[] {
+  const dir = join(SHARED, 'trsp-pillac');
+  const results: TrspResult[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.xml')).sort()) {
+    const base = file.split('.')[0] ?? '';
+    if (only && !only.some((o) => o.toLowerCase() === base.toLowerCase())) continue;
+    const started = performance.now();
+    const solomon = parseSolomon(readFileSync(join(SOLOMON_DIR, `${base}.txt`), 'utf8'));
+    const instance = parseTrsp(readFileSync(join(dir, file), 'utf8'), solomon);
+    const solution = solve(instance.problem, { timeLimitMs, seed, objective });
+    const ms = performance.now() - started;
+    const report = validateSolution(instance.problem, solution);
+    const skillsOf = new Map(instance.problem.vehicles.map((v) => [v.id, new Set(v.skills ?? [])]));
+    const needs = new Map(instance.problem.jobs.map((job) => [job.id, job.skills ?? []]));
+    const skillsHonoured = solution.routes.every((route) =>
+      route.stops.every((stop) => stop.job === undefined || (needs.get(stop.job) ?? []).every((skill) => skillsOf.get(route.vehicle)?.has(skill) === true)),
+    );
+    results.push({
+      instance: base,
+      family: base.replace(/\d\d$/, ''),
+      technicians: solution.routes.length,
+      distance: report.cost,
+      unassigned: solution.unassigned.length,
+      ms,
+      valid: report.valid,
+      skillsHonoured,
+      iterations: solution.iterations,
+    });
+    process.stderr.write(
+      `${base} ${solution.routes.length} technicians ${report.cost.toFixed(2)} unassigned ${solution.unassigned.length} ${Math.round(ms)}ms${report.valid ? '' : ' INVALID ' + report.violations.slice(0, 2).join('; ')}${skillsHonoured ? '' : ' SKILLS'}\n`,
+    );
+  }
+  return results;
+}
+
+export function trspTable(results: TrspResult[]): string {
+  const families = [...new Set(results.map((r) => r.family)), 'all'];
+  const lines = [
+    '| family | n | valid (validator) | skills honoured | unassigned requests | technicians used | mean distance | mean s |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const family of families) {
+    const rows = family === 'all' ? results : results.filter((r) => r.family === family);
+    lines.push(
+      `| ${family} | ${rows.length} | ${rows.filter((r) => r.valid).length} | ${rows.filter((r) => r.skillsHonoured).length} | ${sum(rows.map((r) => r.unassigned))} | ${sum(rows.map((r) => r.technicians))} | ${mean(rows.map((r) => r.distance)).toFixed(1)} | ${(mean(rows.map((r) => r.ms)) / 1000).toFixed(2)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 export const gap = (value: number, reference: number): number => ((value - reference) / reference) * 100;
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
@@ -221,8 +288,13 @@ function main(): void {
         ? 'gap to the distance-objective best knowns (`bks_distobj_*`, fleet up to the file size) where listed, else to the hierarchical ones'
         : 'vehicles and distance against the hierarchical best knowns (`bks_hier_*`: vehicles first, then distance)';
     markdown = `### ${values.set === 'solomon' ? 'Solomon 100' : 'Gehring & Homberger 200'}, objective \`${objective}\`, ${values['time-limit']} s per instance\n\n\`${command}\` — ${when} UTC, 2-core machine shared with other work; ${reference}. VROOM 1.14 columns: \`-x 5 -t ${values.set === 'solomon' ? 2 : 4}\` from \`vroom-*-results.csv\`. Load average ${loadBefore} → ${loadavg()[0]?.toFixed(1)} (2 cores); ${iterations} search iterations per instance on average.\n\n${vrptwTable(results)}`;
+  } else if (values.set === 'trsp') {
+    const objective = values.objective as Objective;
+    const results = runTrsp(objective, timeLimitMs, seed, only);
+    const iterations = Math.round(results.reduce((a, r) => a + r.iterations, 0) / Math.max(1, results.length));
+    markdown = `### Technician routing with skills (Pillac et al. TRSP, 25 technicians, 100 requests), objective \`${objective}\`, ${values['time-limit']} s per instance\n\n\`${command}\` — ${when} UTC, 2-core machine shared with other work. Load average ${loadBefore} → ${loadavg()[0]?.toFixed(1)} (2 cores); ${iterations} search iterations per instance on average. Each instance is read with the Solomon instance it is built on (windows, service times, horizon); technicians start and end at home; requests need one skill. Tools and spare parts are not modelled, so these plans solve a relaxation of the TRSP and their distances are not comparable with published TRSP results; \`../shared/bench/routing\` holds no reference values for this set. Distance: Euclidean, double precision, over the technicians' whole tours.\n\n${trspTable(results)}`;
   } else {
-    throw new Error('--set must be solomon, homberger or optw');
+    throw new Error('--set must be solomon, homberger, optw or trsp');
   }
   process.stdout.write(`${markdown}\n`);
   if (values.write) writeSection(`${values.set}-${values.objective}-${values['time-limit']}s`.replace('optw-distance', 'optw'), markdown);

@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseOptw, parseSolomon } from './parsers.ts';
+import { parseTrsp } from './trsp.ts';
 import { planFromSequences, validateSolution } from './validator.ts';
 
 const root = join(import.meta.dirname, '../..');
 const c101 = join(root, 'data/solomon/C101.txt');
 const optwC101 = join(root, '../shared/bench/routing/toptw/righini-salani/c_r_rc_100_100/c101.txt');
+const trspR101 = join(root, '../shared/bench/routing/trsp-pillac/R101.100_25-5-5-5.xml');
 
 function runCli(args: string[]): string {
   // node --import tsx is what `npm run solve` amounts to, without npm's start-up cost.
@@ -71,6 +73,26 @@ describe('solve command line', { timeout: 30_000 }, () => {
     // Known optimum 320 (Righini & Salani).
     expect(result.score).toBeGreaterThanOrEqual(300);
     expect(result.score).toBeLessThanOrEqual(320);
+  });
+
+  it('plans a technician-routing (TRSP) file on its Solomon base: every request, by a technician with its skill', () => {
+    const result = JSON.parse(runCli(['--format', 'trsp', trspR101, '--max-iterations', '200', '--time-limit', '30'])) as {
+      vehicles: number;
+      distance: number;
+      routes: number[][];
+      technicians: string[];
+      unassigned: number;
+    };
+    const { problem } = parseTrsp(readFileSync(trspR101, 'utf8'), parseSolomon(readFileSync(join(root, 'data/solomon/R101.txt'), 'utf8')));
+    expect(result.unassigned).toBe(0);
+    expect(result.vehicles).toBe(result.routes.length);
+    expect(result.technicians).toHaveLength(result.routes.length);
+    expect(result.routes.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    // Each route belongs to its technician (home and skills): place it at that vehicle's index.
+    const sequences = problem.vehicles.map((v) => (result.routes[result.technicians.indexOf(v.id)] ?? []).map(String));
+    const report = validateSolution(problem, planFromSequences(problem, sequences), { checkReportedCosts: false });
+    expect(report.violations).toEqual([]);
+    expect(report.cost).toBeCloseTo(result.distance, 6);
   });
 
   it('exits with status 2 and an input error for a bad option', () => {
