@@ -155,6 +155,39 @@ describe('command-centre map', () => {
     await screenshot('02-pudong');
   });
 
+  it('shows Pudong\'s figures live, ranks its streets by one and opens the list behind it', async () => {
+    const value = async (testId: string) => Number((await page.getByTestId(testId).locator('[data-value]').first().getAttribute('data-value')) || NaN);
+    await eventually(() => page.getByTestId('live-status').getAttribute('class')).toContain('live-live');
+    const before = await value('figure-abnormalTemp');
+    // A fever at a Pudong site, posted as the signed-in duty officer.
+    const posted = await page.evaluate(async () => {
+      const sites = (await (await fetch('/api/sites?area=310115&limit=1')).json()) as { features: Array<{ id: number; properties: { gridCode: string } }> };
+      const site = sites.features[0]!;
+      const response = await fetch('/api/screenings', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ records: [{ id: crypto.randomUUID(), at: new Date().toISOString(), siteId: site.id, temperature: 38.6, codeColour: 'green', outcome: 'refer' }] }),
+      });
+      return { status: response.status, street: site.properties.gridCode.slice(0, 9) };
+    });
+    expect(posted.status).toBe(200);
+    await eventually(() => value('figure-abnormalTemp')).toBe(before + 1);
+
+    await page.getByTestId('figure-abnormalTemp').click();
+    await page.getByTestId('sort-figure').click();
+    await eventually(() => page.getByTestId(`child-figure-${posted.street}`).textContent()).toMatch(/^[1-9]/);
+
+    await page.getByTestId('figure-list-abnormalTemp').click();
+    const list = page.getByTestId('figure-list');
+    await eventually(() => list.locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
+    await eventually(() => list.textContent()).toContain('38.6 °C');
+    await screenshot('03-pudong-fever-list');
+    await page.keyboard.press('Escape');
+    await eventually(() => list.count()).toBe(0);
+    // Esc closed the list only: still on Pudong.
+    await eventually(() => page.getByTestId('area-title').textContent()).toBe('浦东新区');
+  });
+
   it('switches the labels to English', async () => {
     const pudong = await page.evaluate(async () => {
       const response = await fetch('/api/areas/310115');
@@ -170,7 +203,7 @@ describe('command-centre map', () => {
     await eventually(() => page.getByTestId('side-panel').textContent()).toContain('Population');
     expect(await page.evaluate(() => localStorage.getItem('ecc.lang'))).toBe('en');
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    await screenshot('03-pudong-en');
+    await screenshot('04-pudong-en');
 
   });
 
@@ -180,7 +213,7 @@ describe('command-centre map', () => {
     await eventually(() => page.getByTestId('breadcrumbs').locator('[aria-current="location"]').textContent()).toContain('Shanghai');
     await eventually(() => page.getByTestId('breadcrumbs').locator('li').count()).toBe(1);
     await eventually(() => page.getByTestId('children-title').textContent()).toContain('Districts');
-    await screenshot('04-city-en');
+    await screenshot('05-city-en');
 
     // The first GET /api/auth/me answers 401 before signing in: the browser logs that as an error.
     expect(consoleErrors.filter((text) => !/status of 401/.test(text))).toEqual([]);
