@@ -1,5 +1,273 @@
+// Quarantine and health monitoring (隔离 / 健康监测): the regime catalogue, cases and their
+// transitions, twice-daily temperature checks, releases due per grid, and the sweeper.
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ErrorResponse } from '../contracts/common.ts';
+import type { Role } from '../contracts/auth.ts';
+import {
+  CaseEventBody,
+  CaseList,
+  CaseListQuery,
+  CaseParams,
+  CaseWriteResult,
+  QuarantineCaseDetail,
+  Regime,
+  RegimeBody,
+  RegimeList,
+  RegimeListQuery,
+  RegimeParams,
+  ReleasesDue,
+  ReleasesDueQuery,
+  StartCaseBody,
+  TemperatureCheckBatch,
+  TemperatureChecksAccepted,
+} from '../contracts/quarantine.ts';
+import { RecordError } from '../contracts/screening.ts';
+import { currentUser, requireRole, type AuthUser } from '../auth/index.ts';
+import { areaInScope } from '../areas/index.ts';
 import type { Pool } from '../infra/db.ts';
 import type { Config } from '../config.ts';
+import { cityDay } from '../infra/city-time.ts';
+import { badRequest, conflict, notFound, validationFailed } from '../errors.ts';
+import { alertsByIds } from '../alerts/alerts.repository.ts';
+import { caseDetail, maskedPerson, recordCaseEvent, recordTemperatureChecks, startCase, type WriteOutcome } from './cases.ts';
+import { checkRegimePhases } from './regimes.ts';
+import { isCalendarDay } from './schedule.ts';
+import { scheduleQuarantineSweeps } from './sweeper.ts';
+import * as repo from './quarantine.repository.ts';
 
-export default async function quarantineRoutes(_app: FastifyInstance, _deps: { pool: Pool; config: Config }) {}
+/** Who records cases, events and checks (inside their jurisdiction). */
+const writerRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official', 'street_official', 'grid_worker']);
+/** The catalogue is city policy. */
+const regimeEditors: ReadonlySet<Role> = new Set(['admin', 'command']);
+/** Lists of people under measures: everyone but the wall display (masked unless the role has a duty, see privacy/masking.ts). */
+const caseReaders: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official', 'street_official', 'grid_worker', 'team_leader']);
+
+function checkedDay(day: string, field: string): string {
+  if (!isCalendarDay(day)) throw badRequest(`${field} ${day} is not a calendar date (YYYY-MM-DD) / 日期无效`);
+  return day;
+}
+
+export default async function quarantineRoutes(app: FastifyInstance, deps: { pool: Pool; config: Config }) {
+  const { pool, config } = deps;
+  const timeZone = config.cityTimeZone;
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+  const writeErrors = { ...errors, 409: ErrorResponse, 422: ErrorResponse };
+  const today = () => cityDay(new Date(), timeZone);
+
+  /** After commit: the answer, and the live feed told which figures changed. */
+  async function answerWrite(user: AuthUser, outcome: WriteOutcome) {
+    app.live.publishCounts(outcome.changed);
+    const detail = await caseDetail(pool, user, outcome.caseId, today());
+    if (!detail) throw notFound(`No case ${outcome.caseId} in your jurisdiction`);
+    return { duplicate: outcome.duplicate, case: detail };
+  }
+
+  // ------------------------------------------------------------ regimes
+  typed.get(
+    '/api/quarantine/regimes',
+    {
+      schema: {
+        tags: ['quarantine'],
+        summary: 'The regime catalogue ("7+7", "14-day home observation", ...): phases with kind, days and test days',
+        querystring: RegimeListQuery,
+        response: { 200: RegimeList, 401: ErrorResponse },
+      },
+    },
+    async (request) => {
+      currentUser(request);
+      return { items: await repo.listRegimes(pool, request.query.includeInactive ?? true) };
+    },
+  );
+
+  typed.put(
+    '/api/quarantine/regimes/:code',
+    {
+      schema: {
+        tags: ['quarantine'],
+        summary: 'Create or replace a regime (admin, command). Cases already started keep their own copy of the phases',
+        description: '1–5 phases, each centralised | home_quarantine | home_monitoring for 1–30 days, test days within the phase; '
+          + 'the total (the sum of the phases) is at most 60 days. 201 when created, 200 when replaced.',
+        params: RegimeParams,
+        body: RegimeBody,
+        response: { 200: Regime, 201: Regime, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const user = requireRole(request, regimeEditors, 'edit the regime catalogue');
+      const { problems, phases, totalDays } = checkRegimePhases(request.body.phases);
+      if (problems.length > 0) throw validationFailed(problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+      const active = request.body.active ?? true;
+      if (!active) await refuseIfPolicyUses(request.params.code);
+      const { regime, created } = await repo.upsertRegime(pool, {
+        code: request.params.code, nameZh: request.body.nameZh, nameEn: request.body.nameEn, phases, totalDays, active,
+      }, user.username);
+      return reply.status(created ? 201 : 200).send(regime);
+    },
+  );
+
+  async function refuseIfPolicyUses(code: string) {
+    const levels = await repo.policiesUsingRegime(pool, code);
+    if (levels.length > 0) {
+      throw conflict(`The arrival policy for ${levels.join(', ')}-risk areas suggests ${code}: change the policy first / 该方案被到达政策引用，请先修改政策`);
+    }
+  }
+
+  typed.delete(
+    '/api/quarantine/regimes/:code',
+    {
+      schema: {
+        tags: ['quarantine'],
+        summary: 'Deactivate a regime (admin, command): it starts no new case; cases under it go on unchanged',
+        params: RegimeParams,
+        response: { 200: Regime, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const user = requireRole(request, regimeEditors, 'edit the regime catalogue');
+      if (!(await repo.findRegime(pool, request.params.code))) throw notFound(`No regime ${request.params.code} / 无此隔离方案`);
+      await refuseIfPolicyUses(request.params.code);
+      return (await repo.deactivateRegime(pool, request.params.code, user.username))!;
+    },
+  );
+
+  // ------------------------------------------------------------ cases
+  typed.post(
+    '/api/quarantine/cases',
+    {
+      schema: {
+        tags: ['quarantine'],
+        summary: 'Start a quarantine or monitoring case for a person in your jurisdiction; a retried id changes nothing',
+        description: 'The case is counted in the person\'s home grid. Day 1 is the start day; the planned release day is start + the regime\'s total days. '
+          + 'placeSiteId (the hotel) is required when the first phase is centralised, responsible (五包一) when the regime has a home phase. '
+          + '201 with the case; 200 with duplicate: true for a retry; 409 when the person already has an active case.',
+        body: StartCaseBody,
+        response: { 200: CaseWriteResult, 201: CaseWriteResult, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const user = requireRole(request, writerRoles, 'start quarantine cases');
+      const outcome = await startCase(pool, user, request.body, new Date(), timeZone);
+      return reply.status(outcome.duplicate ? 200 : 201).send(await answerWrite(user, outcome));
+    },
+  );
+
+  typed.get(
+    '/api/quarantine/cases',
+    {
+      schema: {
+        tags: ['quarantine'],
+        summary: 'Cases in your jurisdiction (or an area of it): active first, earliest planned release first; personal data masked per role',
+        querystring: CaseListQuery,
+        response: { 200: CaseList, ...errors },
+      },
+    },
+    async (request) => {
+      const user = requireRole(request, caseReaders, 'see people under quarantine');
+      const q = request.query;
+      const scopePath = q.area ? (await areaInScope(pool, user, q.area)).path : user.jurisdictionPath;
+      if (q.dueOn !== undefined) checkedDay(q.dueOn, 'dueOn');
+      const { items, total } = await repo.listCases(pool, {
+        scopePath,
+        today: today(),
+        kind: q.kind,
+        status: q.status ?? 'active',
+        dueOn: q.dueOn,
+        overdue: q.overdue,
+        regime: q.regime,
+        personId: q.personId,
+        limit: q.limit ?? 50,
+        offset: q.offset ?? 0,
+      });
+      return { items: items.map((c) => ({ ...c, person: maskedPerson(user.role, c.person) })), total };
+    },
+  );
+
+  typed.get(
+    '/api/quarantine/cases/:id',
+    {
+      schema: {
+        tags: ['quarantine'],
+        summary: 'One case with its phase schedule (days, test days), 五包一, events and temperature checks',
+        params: CaseParams,
+        response: { 200: QuarantineCaseDetail, ...errors },
+      },
+    },
+    async (request) => {
+      const user = requireRole(request, caseReaders, 'see people under quarantine');
+      const detail = await caseDetail(pool, user, request.params.id, today());
+      if (!detail) throw notFound(`No case ${request.params.id} in your jurisdiction / 管辖范围内无此案例`);
+      return detail;
+    },
+  );
+
+  typed.post(
+    '/api/quarantine/cases/:id/events',
+    {
+      schema: {
+        tags: ['quarantine'],
+        summary: 'Record a transition: next_phase, extend (days), release (releaseNoticeNo), transfer (hospital); a retried id changes nothing',
+        description: 'next_phase before the phase ends and release before the planned day need early: true and a note; '
+          + 'next_phase from the last phase, or any event on a released or transferred case, is 409.',
+        params: CaseParams,
+        body: CaseEventBody,
+        response: { 200: CaseWriteResult, 201: CaseWriteResult, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const user = requireRole(request, writerRoles, 'record quarantine events');
+      const outcome = await recordCaseEvent(pool, user, request.params.id, request.body, new Date(), timeZone);
+      return reply.status(outcome.duplicate ? 200 : 201).send(await answerWrite(user, outcome));
+    },
+  );
+
+  typed.get(
+    '/api/quarantine/releases-due',
+    {
+      schema: {
+        tags: ['quarantine'],
+        summary: 'Releases due on a day (default today) per grid of an area, with the overdue ones: counts only, no personal data',
+        querystring: ReleasesDueQuery,
+        response: { 200: ReleasesDue, ...errors },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const area = await areaInScope(pool, user, request.query.area ?? user.jurisdictionCode);
+      const day = request.query.day === undefined ? today() : checkedDay(request.query.day, 'day');
+      return { area: area.code, day, ...(await repo.releasesDueByGrid(pool, area.code, area.path, day)) };
+    },
+  );
+
+  // ------------------------------------------------------------ temperature checks
+  typed.post(
+    '/api/quarantine/temperature-checks',
+    {
+      bodyLimit: 1024 * 1024,
+      schema: {
+        tags: ['quarantine'],
+        summary: 'Store temperature checks (1–1,000) of people under home measures; retries of the same ids change nothing',
+        description: 'All or nothing: when any check is bad, none is stored and the answer lists every problem as { index, id, field, message }. '
+          + 'The slot is morning before 13:00 city time, afternoon after. A check ≥ 37.3 °C raises an abnormal_temperature alert.',
+        body: TemperatureCheckBatch,
+        response: {
+          200: TemperatureChecksAccepted,
+          400: Type.Union([Type.Object({ code: Type.String(), message: Type.String(), details: Type.Array(RecordError) }), ErrorResponse]),
+          401: ErrorResponse,
+          403: ErrorResponse,
+          413: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const user = requireRole(request, writerRoles, 'record temperature checks');
+      const outcome = await recordTemperatureChecks(pool, user, request.body.checks, new Date(), timeZone);
+      if (outcome.alertIds.length > 0) app.live.publishAlerts(await alertsByIds(pool, outcome.alertIds));
+      return { accepted: outcome.accepted, duplicates: outcome.duplicates, alerts: outcome.alertIds.length };
+    },
+  );
+
+  scheduleQuarantineSweeps(app, pool, config.sweepIntervalSeconds, timeZone);
+}
