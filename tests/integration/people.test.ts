@@ -83,9 +83,9 @@ async function createRiskArea(ring: number[][], properties: Record<string, unkno
 
 beforeAll(async () => {
   t = await createTestApp();
-  [admin, command, pudong, grid01, wall, team01] = await Promise.all(
+  [admin, command, pudong, grid01, wall, team01] = (await Promise.all(
     ['admin', 'command', 'pudong', 'grid01', 'wall', 'team01'].map((u) => t.login(u)),
-  );
+  )) as [string, string, string, string, string, string];
   communityGrids = (await t.pool.query<{ code: string }>(`SELECT code FROM areas WHERE parent_code = '310115004001' ORDER BY code`)).rows.map((r) => r.code);
   otherPudongGrid = (await t.pool.query<{ code: string }>(
     `SELECT min(code) AS code FROM areas WHERE level = 'grid' AND code LIKE '310115%' AND parent_code <> '310115004001'`,
