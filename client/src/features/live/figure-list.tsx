@@ -60,7 +60,7 @@ function useTable(rows: FigureRows | undefined): Table | undefined {
           alarming: c.overdue,
           cells: [c.person.name, <span className="mono">{c.person.idNumber}</span>, c.person.phone ?? '—', c.regimeName,
             t(`live.kind.${c.kind}`), c.dayNumber === null ? '—' : t('live.dayN', { n: c.dayNumber }), c.plannedEnd,
-            c.placeSite ? `${c.placeSite.name}` : c.areaName],
+            c.kind === 'centralised' && c.placeSite ? c.placeSite.name : c.areaName],
         })),
       };
     case 'alerts':
