@@ -19,16 +19,15 @@ export class RoadNetworkError extends Error {
 
 export interface RoadNetworkStatus {
   pgrouting: boolean;
-  edges: number;
+  hasEdges: boolean;
 }
 
 export async function roadNetworkStatus(pool: Queryable): Promise<RoadNetworkStatus> {
-  const { rows } = await pool.query<{ pgrouting: boolean; edges: string | null }>(
+  const { rows } = await pool.query<RoadNetworkStatus>(
     `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pgrouting') AS pgrouting,
-            (SELECT count(*) FROM (SELECT 1 FROM road_edges LIMIT 1) e)::text AS edges`,
+            EXISTS (SELECT 1 FROM road_edges) AS "hasEdges"`,
   );
-  const row = rows[0];
-  return { pgrouting: row?.pgrouting === true, edges: Number(row?.edges ?? 0) };
+  return rows[0] ?? { pgrouting: false, hasEdges: false };
 }
 
 interface Snap {
@@ -86,7 +85,7 @@ export async function roadCostMatrix(pool: Queryable, points: readonly GeoPoint[
         + 'install postgresql-15-pgrouting and run CREATE EXTENSION pgrouting (or use the great-circle travel model)',
     );
   }
-  if (status.edges === 0) {
+  if (!status.hasEdges) {
     throw new RoadNetworkError('road_network_empty', '路网表 road_edges 为空 / the road_edges table is empty: load a road network first');
   }
   const access = options.accessSpeedMps ?? 5;

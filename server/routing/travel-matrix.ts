@@ -23,7 +23,7 @@ export interface TravelMatrix {
 export async function buildTravelMatrix(db: Queryable, points: readonly TravelPoint[], options: TravelMatrixOptions = {}): Promise<TravelMatrix> {
   const source = options.source ?? 'auto';
   if (source === 'great-circle') return { matrix: travelTimeMatrix(points, options.model ?? defaultTravelModel), source };
-  if (source === 'auto' && (await roadNetworkStatus(db)).edges === 0) {
+  if (source === 'auto' && !(await roadNetworkStatus(db)).hasEdges) {
     return { matrix: travelTimeMatrix(points, options.model ?? defaultTravelModel), source: 'great-circle' };
   }
   return { matrix: await roadCostMatrix(db, points, options), source: 'road-network' };

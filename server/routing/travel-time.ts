@@ -14,6 +14,12 @@ export interface TravelModel {
   detourFactor: number;
   /** Average door-to-door driving speed per area type, metres per second. */
   speedMps: Record<AreaType, number>;
+  /**
+   * Street metres beyond which a trip leaves the local streets: the rest is driven at
+   * `expresswaySpeedMps` (an hour from the centre to Chongming is not driven at city speed).
+   */
+  expresswayFromMetres: number;
+  expresswaySpeedMps: number;
   /** Fixed time added to every trip between two different places (parking, walking to the gate). */
   legOverheadSeconds: number;
 }
@@ -22,6 +28,9 @@ export const defaultTravelModel: TravelModel = {
   detourFactor: 1.3,
   // 18 km/h in the centre (lights, congestion), 30 km/h in the suburbs, 45 km/h on rural roads.
   speedMps: { central: 5, suburban: 8.33, rural: 12.5 },
+  // Beyond 15 km of streets, 60 km/h on average (elevated roads, expressways, the Yangtze tunnel).
+  expresswayFromMetres: 15_000,
+  expresswaySpeedMps: 16.67,
   legOverheadSeconds: 0,
 };
 
@@ -64,19 +73,23 @@ export function checkTravelModel(model: TravelModel): string[] {
     const speed = model.speedMps[type];
     if (!(Number.isFinite(speed) && speed > 0)) issues.push(`speedMps.${type} must be a positive number`);
   }
+  if (!(Number.isFinite(model.expresswayFromMetres) && model.expresswayFromMetres >= 0)) issues.push('expresswayFromMetres must be >= 0');
+  if (!(Number.isFinite(model.expresswaySpeedMps) && model.expresswaySpeedMps > 0)) issues.push('expresswaySpeedMps must be a positive number');
   if (!(Number.isFinite(model.legOverheadSeconds) && model.legOverheadSeconds >= 0)) issues.push('legOverheadSeconds must be >= 0');
   return issues;
 }
 
 /**
- * Seconds from a to b. A trip between two area types is driven half at each speed, so the model is
- * symmetric and a trip from the centre to the suburbs is slower than one within the suburbs.
+ * Seconds from a to b: street metres = great-circle × detour. The local part (up to
+ * `expresswayFromMetres`) is driven half at each end's area speed, so the model is symmetric and a
+ * trip from the centre to the suburbs is slower than one within the suburbs; the rest at expressway speed.
  */
 export function travelSeconds(a: TravelPoint, b: TravelPoint, model: TravelModel = defaultTravelModel): number {
   const metres = haversineMetres(a, b) * model.detourFactor;
   if (metres === 0) return 0;
+  const local = Math.min(metres, model.expresswayFromMetres);
   const perMetre = 0.5 / model.speedMps[a.areaType] + 0.5 / model.speedMps[b.areaType];
-  return Math.round(metres * perMetre + model.legOverheadSeconds);
+  return Math.round(local * perMetre + (metres - local) / model.expresswaySpeedMps + model.legOverheadSeconds);
 }
 
 /**
