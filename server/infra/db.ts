@@ -14,8 +14,10 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
   return pool;
 }
 
-export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+/** Runs `work` in a transaction: on a connection of its own from a pool, or on one already held. */
+export async function withTransaction<T>(db: pg.Pool | pg.PoolClient, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const ownConnection = db instanceof pg.Pool;
+  const client = ownConnection ? await db.connect() : db;
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -25,6 +27,6 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    if (ownConnection) client.release();
   }
 }

@@ -31,7 +31,8 @@ import { personalFieldsFor } from '../privacy/masking.ts';
 import { positionInWgs84 } from '../screening/screening-records.ts';
 import { gridsAtPositions, gridsInScope, siteGrids } from '../screening/screening.repository.ts';
 import { checkResults, checkTests, type CheckedResult, type CheckedTest } from './nucleic-test-records.ts';
-import { startLateResultSweeper } from './sweeper.ts';
+import { sweepLateResults } from './sweeper.ts';
+import { schedulePeriodicSweep } from '../infra/periodic-sweep.ts';
 import * as repo from './nucleic-tests.repository.ts';
 
 const reporterRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official', 'street_official', 'grid_worker']);
@@ -323,5 +324,9 @@ export default async function nucleicTestRoutes(app: FastifyInstance, deps: { po
     },
   );
 
-  startLateResultSweeper(app, pool, config);
+  schedulePeriodicSweep(app, pool, {
+    name: 'nucleic-late-results',
+    intervalSeconds: config.sweepIntervalSeconds,
+    sweep: async (now, client) => ({ alertIds: await sweepLateResults(client, now, config.cityTimeZone) }),
+  });
 }

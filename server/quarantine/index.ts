@@ -34,7 +34,8 @@ import { alertsByIds } from '../alerts/alerts.repository.ts';
 import { caseDetail, maskedPerson, recordCaseEvent, recordTemperatureChecks, startCase, type WriteOutcome } from './cases.ts';
 import { checkRegimePhases } from './regimes.ts';
 import { isCalendarDay } from './schedule.ts';
-import { scheduleQuarantineSweeps } from './sweeper.ts';
+import { sweepQuarantine } from './sweeper.ts';
+import { schedulePeriodicSweep } from '../infra/periodic-sweep.ts';
 import * as repo from './quarantine.repository.ts';
 
 /** Who records cases, events and checks (inside their jurisdiction). */
@@ -269,5 +270,9 @@ export default async function quarantineRoutes(app: FastifyInstance, deps: { poo
     },
   );
 
-  scheduleQuarantineSweeps(app, pool, config.sweepIntervalSeconds, timeZone);
+  schedulePeriodicSweep(app, pool, {
+    name: 'quarantine',
+    intervalSeconds: config.sweepIntervalSeconds,
+    sweep: (now, client) => sweepQuarantine(client, now, timeZone),
+  });
 }
