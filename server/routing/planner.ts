@@ -9,7 +9,7 @@ import { solveInWorker } from '../optimiser/solve-in-worker.ts';
 import { InternalError, type Job, type Matrix, type PlannedRoute, type Problem, type Solution, type Stop, type TimeWindow, type Vehicle } from '../optimiser/problem.ts';
 import { validateSolution } from '../optimiser/validator.ts';
 import { scheduleRoute } from './schedule.ts';
-import { areaTypeOf, defaultAreaTypeRule, type AreaType, type AreaTypeRule, type TravelPoint } from './travel-time.ts';
+import { areaTypeOf, defaultAreaTypeRule, travelTimeMatrix, type AreaType, type AreaTypeRule, type DistrictFacts, type TravelPoint } from './travel-time.ts';
 
 const DAY = 86_400;
 
@@ -93,6 +93,8 @@ export interface PlannerOptions {
   /** Seconds → matrix; default: the great-circle model. The API passes the road network when loaded. */
   travelMatrix?: (points: TravelPoint[]) => Matrix | Promise<Matrix>;
   areaTypeRule?: AreaTypeRule;
+  /** District densities for a density rule (see routing.repository.ts districtDensities). */
+  districts?: DistrictFacts[];
   /** Minutes from a site to its district station, each way (lunch at a district station; default 10). */
   stationAccessMinutes?: number;
   seed?: number;
@@ -315,17 +317,12 @@ function checkInput(input: PlannerInput): void {
 
 interface Built {
   problem: Problem;
-  /** vehicle index → (team, day index) */
-  vehicleTeam: string[];
-  vehicleDay: number[];
   /** job index → site (or undefined if the site was left out before the search) */
   jobSite: PlannerSite[];
   jobWhy: StopReason[];
   /** Sites left out before the search, with the reason. */
   excluded: Map<string, UnassignedReason>;
   lunchPlaceOf: (team: PlannerTeam, district: string | undefined) => 'base' | 'district-station';
-  areaType: (district: string) => AreaType;
-  sitePoint: Map<string, number>;
 }
 
 const teamSkill = (team: string): string => `team:${team}`;
@@ -363,7 +360,8 @@ function median(values: number[]): number {
 
 async function buildProblem(input: PlannerInput, options: PlannerOptions): Promise<Built> {
   const rule = options.areaTypeRule ?? defaultAreaTypeRule;
-  const areaType = (district: string): AreaType => areaTypeOf({ code: district }, rule);
+  const facts = new Map((options.districts ?? []).map((d) => [d.code, d]));
+  const areaType = (district: string): AreaType => areaTypeOf(facts.get(district) ?? { code: district }, rule);
   const { days, teams, sites } = input;
 
   // Matrix places: team bases first, then sites.
@@ -371,9 +369,7 @@ async function buildProblem(input: PlannerInput, options: PlannerOptions): Promi
     ...teams.map((t) => ({ lon: t.base.lon, lat: t.base.lat, areaType: areaType(t.base.district) })),
     ...sites.map((s) => ({ lon: s.position.lon, lat: s.position.lat, areaType: areaType(s.district) })),
   ];
-  const matrix = options.travelMatrix
-    ? await options.travelMatrix(points)
-    : (await import('./travel-time.ts')).travelTimeMatrix(points);
+  const matrix = options.travelMatrix ? await options.travelMatrix(points) : travelTimeMatrix(points);
   if (matrix.size !== points.length) throw new InternalError(`travel matrix has ${matrix.size} places, expected ${points.length}`);
   const sitePoint = new Map(sites.map((s, i) => [s.id, teams.length + i]));
   const size = matrix.size;
@@ -400,8 +396,6 @@ async function buildProblem(input: PlannerInput, options: PlannerOptions): Promi
 
   const maxTravel = input.maxTravelMinutesPerDay === undefined ? undefined : input.maxTravelMinutesPerDay * 60;
   const vehicles: Vehicle[] = [];
-  const vehicleTeam: string[] = [];
-  const vehicleDay: number[] = [];
   days.forEach((day, d) => {
     teams.forEach((team, t) => {
       const lunch = team.lunch;
@@ -422,8 +416,6 @@ async function buildProblem(input: PlannerInput, options: PlannerOptions): Promi
             }
           : {}),
       });
-      vehicleTeam.push(team.id);
-      vehicleDay.push(d);
     });
   });
 
@@ -474,14 +466,10 @@ async function buildProblem(input: PlannerInput, options: PlannerOptions): Promi
   }
   return {
     problem: { matrix, vehicles, jobs },
-    vehicleTeam,
-    vehicleDay,
     jobSite,
     jobWhy,
     excluded,
     lunchPlaceOf,
-    areaType,
-    sitePoint,
   };
 }
 

@@ -48,6 +48,12 @@ export type AreaTypeRule =
 
 export const defaultAreaTypeRule: AreaTypeRule = { kind: 'districts', central: shanghaiCentralDistricts };
 
+/**
+ * By density, Shanghai's demo districts split the same way as the list: the central ones have 18 700–
+ * 32 300 residents per km², the suburbs 1 200–7 100, Chongming 400 (rural).
+ */
+export const densityAreaTypeRule: AreaTypeRule = { kind: 'density', centralMinPerKm2: 15_000, suburbanMinPerKm2: 1_000 };
+
 export interface DistrictFacts {
   code: string;
   /** Residents per km², when the rule is by density. */
