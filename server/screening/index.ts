@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
 import { ErrorResponse } from '../contracts/common.ts';
 import { ScreeningAccepted, ScreeningBatch, ScreeningList, ScreeningListQuery, ScreeningRejected, type RecordError } from '../contracts/screening.ts';
@@ -10,16 +9,16 @@ import { areaInScope } from '../areas/index.ts';
 import { dayOrToday } from '../infra/city-time.ts';
 import type { Pool } from '../infra/db.ts';
 import type { Config } from '../config.ts';
-import { AppError, badRequest } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { alertsByIds } from '../alerts/alerts.repository.ts';
 import { checkRecords, positionInWgs84, type CheckedRecord } from './screening-records.ts';
-import { columnLabel, parseCsvSheet, parseXlsx, screeningTemplate, type SheetRowError } from './screening-sheet.ts';
+import { importSheet, readUploadedSheet, registerSheetUploads, SheetRowErrorSchema, SheetUploadQuery } from '../sheets/index.ts';
+import { screeningSheet, screeningTemplate } from './screening-sheet.ts';
 import * as repo from './screening.repository.ts';
 
 const reporterRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official', 'street_official', 'grid_worker']);
 /** An answer listing more problems than this helps nobody; the count says how many there were. */
 const maxReportedErrors = 1000;
-const maxUploadBytes = 10 * 1024 * 1024;
 
 /** Finds each record's grid (from its site, grid code or position), inside the user's jurisdiction. */
 async function locate(pool: Pool, user: AuthUser, records: CheckedRecord[]) {
@@ -64,7 +63,7 @@ export default async function screeningRoutes(app: FastifyInstance, deps: { pool
   const { pool, config } = deps;
   const knownPartitions = new Set<string>();
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-  await app.register(multipart, { limits: { fileSize: maxUploadBytes, files: 1, fields: 5 } });
+  await registerSheetUploads(app);
 
   /**
    * Checks and locates records, and stores them: all or none (`all-or-nothing`), the good ones
@@ -150,7 +149,6 @@ export default async function screeningRoutes(app: FastifyInstance, deps: { pool
     },
   );
 
-  const SheetRowErrorSchema = Type.Object({ row: Type.Integer(), field: Type.String(), reason: Type.String() });
   typed.post(
     '/api/screenings/upload',
     {
@@ -162,7 +160,7 @@ export default async function screeningRoutes(app: FastifyInstance, deps: { pool
           + 'unless `importValid=true`, which stores the good rows and lists the skipped ones. Rows without a record ID get one derived from their content, '
           + 'so uploading the same file again counts nothing twice.',
         consumes: ['multipart/form-data'],
-        querystring: Type.Object({ importValid: Type.Optional(Type.Boolean({ default: false })) }),
+        querystring: SheetUploadQuery,
         response: {
           200: Type.Object({ rows: Type.Integer(), accepted: Type.Integer(), duplicates: Type.Integer(), skipped: Type.Array(SheetRowErrorSchema) }),
           400: ErrorResponse,
@@ -174,28 +172,9 @@ export default async function screeningRoutes(app: FastifyInstance, deps: { pool
     },
     async (request) => {
       const user = requireRole(request, reporterRoles, 'submit screening records');
-      if (!request.isMultipart()) throw badRequest('Send the file as multipart/form-data in the field "file" / 请以 multipart 上传文件');
-      const file = await request.file();
-      if (!file) throw badRequest('No file in the request / 未收到文件');
-      const buffer = await file.toBuffer(); // throws 413 past the size limit
-      const isXlsx = buffer.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
-      if (!isXlsx && /\.xlsx?$/i.test(file.filename)) throw badRequest('The file is not a valid .xlsx workbook (old .xls is not supported: save as .xlsx) / 请另存为 .xlsx');
-      const sheet = isXlsx ? await parseXlsx(buffer, config.cityTimeZone) : parseCsvSheet(buffer, config.cityTimeZone);
-      const problems: SheetRowError[] = [...sheet.errors];
-      if (sheet.dataRows === 0 && problems.length === 0) problems.push({ row: 0, field: '', reason: '文件中没有记录 / the file has no records' });
-      const importValid = request.query.importValid ?? false;
-      const mode = importValid ? 'valid-only' : problems.length > 0 ? 'check-only' : 'all-or-nothing';
-      const result = sheet.rows.length > 0 ? await ingest(user, sheet.rows.map((r) => r.record), mode) : undefined;
-      for (const error of result?.errors ?? []) {
-        problems.push({ row: sheet.rows[error.index]!.row, field: columnLabel(error.field.split('.')[0] ?? error.field), reason: error.message });
-      }
-      problems.sort((a, b) => a.row - b.row);
-      const rowsWithProblems = new Set(problems.map((p) => p.row));
-      if (!result?.stored) {
-        throw new AppError(400, 'validation_failed', `${rowsWithProblems.size} row(s) have errors; nothing was imported / ${rowsWithProblems.size} 行有错误，未导入任何记录`, problems.slice(0, maxReportedErrors));
-      }
-      const imported = sheet.rows.filter((r) => !rowsWithProblems.has(r.row)).length;
-      return { rows: sheet.dataRows, accepted: result.accepted, duplicates: imported - result.accepted, skipped: problems.slice(0, maxReportedErrors) };
+      const sheet = await readUploadedSheet(request, screeningSheet, config.cityTimeZone);
+      const { result, skipped, importedRows } = await importSheet(screeningSheet, sheet, request.query.importValid ?? false, (records, mode) => ingest(user, records, mode));
+      return { rows: sheet.dataRows, accepted: result.accepted, duplicates: importedRows - result.accepted, skipped };
     },
   );
 }
