@@ -81,6 +81,42 @@ describe('route elimination (ejection pool, Nagata–Bräysy)', () => {
     expect(model.nJobs).toBe(3);
   });
 
+  it('removes a route whose jobs other routes can serve, not one holding a job only it has the skills for', () => {
+    // Route 0 (skill x) holds X, which needs x; route 1 holds Y and Z, which need nothing. Route 0 is
+    // the smaller, but only route 1 can go.
+    const skills: Problem = {
+      matrix: { size: 2, durations: [0, 5, 5, 0] },
+      vehicles: [
+        { id: 'x', start: 0, end: 0, shift: { start: 0, end: 100 }, skills: ['x'] },
+        { id: 'plain', start: 0, end: 0, shift: { start: 0, end: 100 } },
+      ],
+      jobs: [
+        { id: 'X', location: 1, service: 5, skills: ['x'] },
+        { id: 'Y', location: 1, service: 5 },
+        { id: 'Z', location: 1, service: 5 },
+      ],
+    };
+    const model = new Model(skills, 'fleet');
+    const state = new SearchState(model);
+    for (const [job, r] of [
+      [0, 0],
+      [1, 1],
+      [2, 1],
+    ] as const) {
+      const route = state.routes[r];
+      if (route === undefined) throw new Error('no route');
+      route.insertAt(route.len + 1, job);
+      expect(route.update()).toBe(true);
+      state.routeOf[job] = r;
+    }
+    let steps = 0;
+    const eliminator = new RouteEliminator(model, state, new Random(1), new Uint8Array(model.nJobs).fill(1));
+    expect(eliminator.run(() => steps >= 100, () => steps++)).toBe(1);
+    expect(state.routes[0]?.jobCount).toBe(3);
+    expect(state.routes[1]?.jobCount).toBe(0);
+    expectCompleteValidPlan(skills, model, state);
+  });
+
   function eliminateOnSolomon(name: string, steps: number): { problem: Problem; model: Model; state: SearchState; before: number; removed: number } {
     const instance = parseSolomon(readFileSync(join(root, `data/solomon/${name}.txt`), 'utf8'));
     const model = new Model(instance.problem, 'fleet');
