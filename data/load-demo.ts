@@ -13,6 +13,7 @@ import { cityCentre, createChildrenTable, insertGeneratedLevel, insertPlannedChi
 import type { Divisions } from './extract-shanghai.ts';
 import { describeSite, realTransportHubs, siteQuota, type SitePoint } from './site-catalogue.ts';
 import { insertRiskAreas } from './risk-areas.ts';
+import { seedDemoRound } from '../server/inspection/demo-round.ts';
 
 export interface DemoSummary {
   areas: number;
@@ -280,6 +281,7 @@ export async function loadDemo(connectionString: string, options: LoadDemoOption
     log(`risk areas ${riskAreas}`);
     const users = await seedDemoUsers(client, password);
     log(`users ${users}`);
+    log(`inspection round: ${(await seedDemoRound(client)).teams} teams`);
     await client.query(`UPDATE layer_versions SET version = version + 1, changed_at = now()`);
     const summary = await counts(client);
     await client.query('COMMIT');

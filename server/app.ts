@@ -24,6 +24,7 @@ import alerts from './alerts/index.ts';
 import people from './people/index.ts';
 import quarantine from './quarantine/index.ts';
 import nucleicTests from './nucleic-tests/index.ts';
+import inspection from './inspection/index.ts';
 
 export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(people, { pool, config });
   await app.register(quarantine, { pool, config });
   await app.register(nucleicTests, { pool, config });
+  await app.register(inspection, { pool, config });
 
   const clientBuilt = existsSync(path.join(clientDist, 'index.html'));
   if (clientBuilt) {

@@ -32,7 +32,11 @@ async function main(): Promise<void> {
   if (migrations.applied.length > 0) log(`migrations: ${migrations.applied.length} applied`);
 
   await step('demo', async () => {
-    if (await hasAreas(url)) return log('demo: already loaded');
+    if (await hasAreas(url)) {
+      // A demo loaded before the supervision round existed gets it now (once).
+      if ((await (await import('./inspection/demo-round.ts')).ensureDemoRound(url)).created) log('demo: inspection round added');
+      return log('demo: already loaded');
+    }
     // Imported only when needed: the generator's modules are a good part of a start's time.
     const { loadDemo } = await import('../data/load-demo.ts');
     const demo = await loadDemo(url, { log, password: config.demoPassword });

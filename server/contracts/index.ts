@@ -11,3 +11,4 @@ export * from './alerts.ts';
 export * from './people.ts';
 export * from './quarantine.ts';
 export * from './nucleic-tests.ts';
+export * from './inspection.ts';

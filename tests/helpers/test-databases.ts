@@ -15,7 +15,7 @@ export function runDatabaseName(label = '', now = Date.now(), pid = process.pid)
   return `ecc_test_${now}_${pid}${suffix ? `_${suffix}` : ''}`;
 }
 
-export const templateInputs = ['db/migrations', 'data', 'server/auth/demo-users.ts'];
+export const templateInputs = ['db/migrations', 'data', 'server/auth/demo-users.ts', 'server/inspection/demo-round.ts'];
 
 /** sha256 over the relative paths and contents of every input file, in a stable order. */
 export async function templateFingerprint(root: string, inputs: readonly string[] = templateInputs): Promise<string> {
