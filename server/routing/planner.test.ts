@@ -286,4 +286,25 @@ describe('planner: rules', () => {
     expect(error).toBeInstanceOf(PlannerLockError);
     expect((error as PlannerLockError).sites).toEqual([{ siteId: 'm1', reason: 'closed-on-plan-days' }]);
   });
+
+  it('lists every problem of contradictory input', async () => {
+    const error = await planRound(
+      {
+        days: ['2026-03-11', tuesday],
+        teams: [team('t1', ['310112'], { hours: { start: '17:00', end: '08:00' } })],
+        sites: [site('m1', 121.38, 31.11, '310112', -1)],
+        sitesPerTeamDay: { min: 3, max: 2 },
+        moves: [{ site: 'm1' }],
+      },
+      fast,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PlannerInputError);
+    expect((error as PlannerInputError).issues).toEqual([
+      'days must be in order',
+      'sitesPerTeamDay needs integers 0 <= min <= max, max >= 1',
+      'team t1: hours must end after they start',
+      'site m1: priority must be >= 0',
+      'move of site m1 names neither a day nor a team',
+    ]);
+  });
 });
