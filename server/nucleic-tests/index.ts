@@ -31,6 +31,8 @@ import { personalFieldsFor } from '../privacy/masking.ts';
 import { positionInWgs84 } from '../screening/screening-records.ts';
 import { gridsAtPositions, gridsInScope, siteGrids } from '../screening/screening.repository.ts';
 import { checkResults, checkTests, type CheckedResult, type CheckedTest } from './nucleic-test-records.ts';
+import { importSheet, readUploadedSheet, registerSheetUploads, sheetTemplate, SheetRejected, SheetUploadQuery, type IngestMode } from '../sheets/index.ts';
+import { NucleicUploadAccepted, nucleicTestSheet } from './nucleic-test-sheet.ts';
 import { sweepLateResults } from './sweeper.ts';
 import { schedulePeriodicSweep } from '../infra/periodic-sweep.ts';
 import * as repo from './nucleic-tests.repository.ts';
@@ -40,6 +42,13 @@ const reporterRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_
 const listReaderRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official', 'street_official', 'grid_worker', 'team_leader']);
 /** An answer listing more problems than this helps nobody; the message says how many records were bad. */
 const maxReportedErrors = 1000;
+
+/** Records refused inside the storing transaction (thrown to roll it back): bad ones, and results conflicting with stored ones. */
+class RecordsRejected extends Error {
+  constructor(readonly errors: RecordError[], readonly conflicts: RecordError[]) {
+    super('records rejected');
+  }
+}
 
 /** Nothing is stored: 409 when every problem is a result conflicting with a stored one, 400 otherwise. */
 function rejection(total: number, errors: RecordError[], conflicts: RecordError[]): AppError {
@@ -105,9 +114,9 @@ interface AppliedResults {
  * Checks results against their tests and the results already stored, and stores the new ones,
  * on the transaction's connection. A result arrives once: the same result (value and time) again
  * is a duplicate; a different one is a conflict, which rejects the whole request. Throws the
- * rejection, so that the caller's transaction rolls back.
+ * RecordsRejected, so that the caller's transaction rolls back.
  */
-async function applyResults(db: Queryable, user: AuthUser, results: CheckedResult[], total: number): Promise<AppliedResults> {
+async function applyResults(db: Queryable, user: AuthUser, results: CheckedResult[]): Promise<AppliedResults> {
   if (results.length === 0) return { accepted: 0, deltas: [], alertIds: [] };
   const errors: RecordError[] = [];
   const conflicts: RecordError[] = [];
@@ -138,7 +147,7 @@ async function applyResults(db: Queryable, user: AuthUser, results: CheckedResul
       fresh.push(r);
     }
   });
-  if (errors.length > 0 || conflicts.length > 0) throw rejection(total, errors, conflicts);
+  if (errors.length > 0 || conflicts.length > 0) throw new RecordsRejected(errors, conflicts);
   if (fresh.length === 0) return { accepted: 0, deltas: [], alertIds: [] };
 
   const stored = await repo.insertResults(db, fresh, user.username);
@@ -150,7 +159,7 @@ async function applyResults(db: Queryable, user: AuthUser, results: CheckedResul
     raced.forEach((r, i) => {
       if (!again[i]!.sameAsStored) conflict(r, `conflict: the test already has the result ${again[i]!.storedResult} at ${again[i]!.storedResultedAt}; a result arrives once / 该检测已有结果`);
     });
-    if (conflicts.length > 0) throw rejection(total, [], conflicts);
+    if (conflicts.length > 0) throw new RecordsRejected([], conflicts);
   }
   return { accepted: stored.accepted, deltas: stored.deltas, alertIds: stored.alertIds };
 }
@@ -185,20 +194,58 @@ const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00
 export default async function nucleicTestRoutes(app: FastifyInstance, deps: { pool: Pool; config: Config }) {
   const { pool, config } = deps;
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  await registerSheetUploads(app);
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
   const writeErrors = { 400: Type.Union([NucleicRejected, ErrorResponse]), 401: ErrorResponse, 403: ErrorResponse, 409: NucleicRejected, 413: ErrorResponse };
 
   /** Stores samples and results, their counters and their alerts in one transaction; publishes after commit. */
-  async function store(user: AuthUser, tests: repo.ResolvedTest[], results: CheckedResult[], total: number) {
+  async function store(user: AuthUser, tests: repo.ResolvedTest[], results: CheckedResult[]) {
     const outcome = await withTransaction(pool, async (client) => {
       const samples = tests.length > 0 ? await repo.insertTests(client, tests, user.username) : { accepted: 0, deltas: [] };
-      const applied = await applyResults(client, user, results, total);
+      const applied = await applyResults(client, user, results);
       const changed = await addAreaDayCounts(client, mergeChanges([...samples.deltas, ...applied.deltas]));
       return { tests: samples.accepted, results: applied.accepted, alertIds: applied.alertIds, changed };
     });
     app.live.publishCounts(outcome.changed);
     if (outcome.alertIds.length > 0) app.live.publishAlerts(await alertsByIds(pool, outcome.alertIds));
     return outcome;
+  }
+
+  /**
+   * Checks, locates and stores samples with their inline results: all or none (`all-or-nothing`),
+   * the good ones (`valid-only`: a record with any problem is left out whole, sample and result), or
+   * none at all (`check-only`, to report every problem of a file that has others). The one path of
+   * POST /api/nucleic-tests and of sheet uploads.
+   */
+  async function ingestTests(user: AuthUser, raw: readonly unknown[], mode: IngestMode) {
+    const checked = checkTests(raw, new Date(), config.cityTimeZone);
+    const located = checked.valid.length > 0 ? await locateTests(pool, user, checked.valid) : { resolved: [], errors: [] };
+    const errors = [...checked.errors, ...located.errors];
+    const conflicts: RecordError[] = [];
+    const nothing = { tests: 0, results: 0, resultsOffered: 0 };
+    if (mode === 'check-only' || (errors.length > 0 && mode === 'all-or-nothing')) return { stored: false, errors, conflicts, ...nothing };
+    // locateTests keeps the order of the tests it resolves.
+    const unlocated = new Set(located.errors.map((e) => e.index));
+    let tests = checked.valid.filter((t) => !unlocated.has(t.index)).map((t, i) => ({ index: t.index, resolved: located.resolved[i]! }));
+    const bad = new Set(errors.map((e) => e.index));
+    let results = checked.results.filter((r) => !bad.has(r.index));
+    // With valid-only, the records the transaction refuses (conflicting results) are left out and the
+    // rest tried again; each round leaves out at least one, and a second round is all it takes unless
+    // a concurrent upload raced on the same results.
+    for (let round = 0; ; round++) {
+      try {
+        const stored = await store(user, tests.map((t) => t.resolved), results);
+        return { stored: true, errors, conflicts, tests: stored.tests, results: stored.results, resultsOffered: results.length };
+      } catch (error) {
+        if (!(error instanceof RecordsRejected)) throw error;
+        if (mode !== 'valid-only' || round >= 3) return { stored: false, errors: [...errors, ...error.errors], conflicts: [...conflicts, ...error.conflicts], ...nothing };
+        errors.push(...error.errors);
+        conflicts.push(...error.conflicts);
+        const refused = new Set([...error.errors, ...error.conflicts].map((e) => e.index));
+        tests = tests.filter((t) => !refused.has(t.index));
+        results = results.filter((r) => !refused.has(r.index));
+      }
+    }
   }
 
   typed.post(
@@ -219,15 +266,12 @@ export default async function nucleicTestRoutes(app: FastifyInstance, deps: { po
     async (request) => {
       const user = requireRole(request, reporterRoles, 'submit nucleic-acid tests');
       const { tests } = request.body;
-      const checked = checkTests(tests, new Date(), config.cityTimeZone);
-      const located = checked.valid.length > 0 ? await locateTests(pool, user, checked.valid) : { resolved: [], errors: [] };
-      const problems = [...checked.errors, ...located.errors];
-      if (problems.length > 0) throw rejection(tests.length, problems, []);
-      const stored = await store(user, located.resolved, checked.results, tests.length);
+      const outcome = await ingestTests(user, tests, 'all-or-nothing');
+      if (!outcome.stored) throw rejection(tests.length, outcome.errors, outcome.conflicts);
       return {
-        accepted: stored.tests,
-        duplicates: tests.length - stored.tests,
-        results: { accepted: stored.results, duplicates: checked.results.length - stored.results },
+        accepted: outcome.tests,
+        duplicates: tests.length - outcome.tests,
+        results: { accepted: outcome.results, duplicates: outcome.resultsOffered - outcome.results },
       };
     },
   );
@@ -251,8 +295,71 @@ export default async function nucleicTestRoutes(app: FastifyInstance, deps: { po
       const { results } = request.body;
       const checked = checkResults(results, new Date(), config.cityTimeZone);
       if (checked.errors.length > 0) throw rejection(results.length, checked.errors, []);
-      const stored = await store(user, [], checked.valid, results.length);
-      return { accepted: stored.results, duplicates: results.length - stored.results };
+      try {
+        const stored = await store(user, [], checked.valid);
+        return { accepted: stored.results, duplicates: results.length - stored.results };
+      } catch (error) {
+        throw error instanceof RecordsRejected ? rejection(results.length, error.errors, error.conflicts) : error;
+      }
+    },
+  );
+
+  typed.get(
+    '/api/nucleic-tests/template.xlsx',
+    {
+      schema: {
+        tags: ['nucleic-tests'],
+        summary: 'Excel template for nucleic-acid samples and results (Chinese headers, validated cells, instructions)',
+        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, reporterRoles, 'submit nucleic-acid tests');
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('Content-Disposition', `attachment; filename="nucleic-tests-template.xlsx"; filename*=UTF-8''${encodeURIComponent('核酸采样导入模板.xlsx')}`)
+        .send(await sheetTemplate(nucleicTestSheet));
+    },
+  );
+
+  typed.post(
+    '/api/nucleic-tests/upload',
+    {
+      schema: {
+        tags: ['nucleic-tests'],
+        summary: 'Upload samples (with results, when known) as .xlsx or .csv (multipart field `file`), with a per-row error report',
+        description:
+          'The same checks, figures and alerts as POST /api/nucleic-tests. Headers in Chinese (as in the template) or English; other columns are ignored and named in '
+          + '`ignoredColumns`. A file with any bad row stores nothing and answers 400 with every problem as { row, field, reason } (409 when every problem is a result '
+          + 'conflicting with a stored one), unless `importValid=true`, which stores the good rows and lists the others under `skipped`. A blank 检测编号 is derived from '
+          + 'the sample columns (time, place, risk group, person), not the result columns: the same file again counts nothing twice, and again with results filled in adds them.',
+        consumes: ['multipart/form-data'],
+        querystring: SheetUploadQuery,
+        response: {
+          200: NucleicUploadAccepted,
+          400: Type.Union([SheetRejected, ErrorResponse]),
+          401: ErrorResponse,
+          403: ErrorResponse,
+          409: SheetRejected,
+          413: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const user = requireRole(request, reporterRoles, 'submit nucleic-acid tests');
+      const sheet = await readUploadedSheet(request, nucleicTestSheet, config.cityTimeZone);
+      const { result, skipped, importedRows } = await importSheet(nucleicTestSheet, sheet, request.query.importValid ?? false, async (records, mode) => {
+        const outcome = await ingestTests(user, records, mode);
+        return { ...outcome, errors: [...outcome.errors, ...outcome.conflicts], conflict: outcome.errors.length === 0 && outcome.conflicts.length > 0 };
+      });
+      return {
+        rows: sheet.dataRows,
+        accepted: result.tests,
+        duplicates: importedRows - result.tests,
+        results: { accepted: result.results, duplicates: result.resultsOffered - result.results },
+        skipped,
+        ignoredColumns: sheet.ignoredColumns,
+      };
     },
   );
 

@@ -19,3 +19,12 @@ export const SheetRejected = Type.Object({
   message: Type.String(),
   details: Type.Optional(Type.Array(SheetRowError, { description: 'every problem, by row (at most 1,000)' })),
 });
+
+/** What every upload answers (a feature adds its own figures, e.g. results). */
+export const sheetUploadFigures = {
+  rows: Type.Integer({ description: 'non-empty data rows in the file' }),
+  accepted: Type.Integer({ description: 'records stored by this upload' }),
+  duplicates: Type.Integer({ description: 'rows imported that were already stored (the same file uploaded again), ignored' }),
+  skipped: Type.Array(SheetRowError, { description: 'with importValid: the problems of the rows that were not imported' }),
+  ignoredColumns: Type.Array(Type.String(), { description: 'headers the sheet does not know, not stored' }),
+};

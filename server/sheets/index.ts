@@ -3,4 +3,4 @@ export * from './sheet-spec.ts';
 export { cityWallClock, contentId, decodeCsv, isXlsx, parseCsvSheet, parseSheet, parseXlsx, type ParsedSheet } from './parse.ts';
 export { sheetTemplate } from './template.ts';
 export { importSheet, maxReportedRowErrors, maxUploadBytes, readUploadedSheet, registerSheetUploads, type IngestMode, type IngestOutcome } from './upload.ts';
-export { SheetRejected, SheetUploadQuery, SheetRowError as SheetRowErrorSchema } from './contracts.ts';
+export { SheetRejected, SheetUploadQuery, SheetRowError as SheetRowErrorSchema, sheetUploadFigures } from './contracts.ts';
