@@ -307,4 +307,36 @@ describe('planner: rules', () => {
       'move of site m1 names neither a day nor a team',
     ]);
   });
+
+  it('lets a site name its teams, and lunches at the district station given', async () => {
+    const station = { district: '310112', position: { lon: 121.40, lat: 31.12 } };
+    const plan = await planRound(
+      {
+        days: [tuesday],
+        teams: [
+          team('area', ['310112'], { lunch: { windowStart: '11:30', windowEnd: '13:00', minutes: 60, place: 'by-area' } }),
+          team('direct', ['310000']),
+        ],
+        sites: [
+          site('m1', 121.38, 31.11, '310112', 1),
+          // Directly supervised: only the 'direct' team, although it lies in the area team's district.
+          site('d1', 121.39, 31.11, '310112', 9, { teams: ['direct'] }),
+        ],
+        stations: [station],
+        sitesPerTeamDay: { min: 0, max: 2 },
+      },
+      fast,
+    );
+    expect(sitesOf(plan, tuesday, 'area')).toEqual(['m1']);
+    expect(sitesOf(plan, tuesday, 'direct')).toEqual(['d1']);
+    // The area team's lunch: 60 minutes + m1 → station → m1 (its only suburban site).
+    const points: TravelPoint[] = [{ ...station.position, areaType: 'suburban' }, { lon: 121.38, lat: 31.11, areaType: 'suburban' }];
+    const m = travelTimeMatrix(points);
+    const meal = plan.days[0]?.teams.find((t) => t.team === 'area')?.stops.find((s) => s.kind === 'lunch');
+    expect((meal?.departureSeconds ?? 0) - (meal?.startSeconds ?? 0)).toBe(3600 + Number(m.durations[1]) + Number(m.durations[2]));
+    expect(meal?.lunchPlace).toBe('district-station');
+    await expect(
+      planRound({ days: [tuesday], teams: [team('area', ['310112'])], sites: [site('d1', 121.39, 31.11, '310112', 9, { teams: ['direct'] })], sitesPerTeamDay: { min: 0, max: 1 }, locks: [{ site: 'd1', team: 'area', day: tuesday }] }, fast),
+    ).rejects.toThrow(/team area may not inspect it/);
+  });
 });

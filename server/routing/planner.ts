@@ -34,7 +34,7 @@ export interface PlannerTeam {
   id: string;
   /** The team's base, with the district it lies in (for the travel speed around it). */
   base: Position & { district: string };
-  /** District codes the team may inspect. */
+  /** District codes the team may inspect (unless a site names its teams, see PlannerSite.teams). */
   areas: string[];
   hours: { start: Clock; end: Clock };
   lunch?: { windowStart: Clock; windowEnd: Clock; minutes: number; place: LunchPlace };
@@ -51,6 +51,11 @@ export interface PlannerSite {
   serviceMinutes: number;
   /** 回头看: the last day (YYYY-MM-DD, inclusive) by which the follow-up visit is due. */
   followUpDue?: string;
+  /**
+   * The teams that may inspect this site, when the caller knows better than "its district is one of
+   * the team's areas" (areas at street level, directly supervised sites).
+   */
+  teams?: string[];
 }
 
 /** A visit a leader fixed: this site, by this team, on this day (and at this place in the order). */
@@ -79,6 +84,8 @@ export interface PlannerInput {
   maxTravelMinutesPerDay?: number;
   locks?: PlannerLock[];
   moves?: PlannerMove[];
+  /** District stations (区站) where a team lunches when working in that suburban district. */
+  stations?: Array<{ district: string; position: Position }>;
   coverage?: {
     /** Districts to visit at least once (default: the districts of the candidate sites). */
     districts?: string[];
@@ -95,7 +102,7 @@ export interface PlannerOptions {
   areaTypeRule?: AreaTypeRule;
   /** District densities for a density rule (see routing.repository.ts districtDensities). */
   districts?: DistrictFacts[];
-  /** Minutes from a site to its district station, each way (lunch at a district station; default 10). */
+  /** Minutes from a site to its district station, each way, for districts without a known station (default 10). */
   stationAccessMinutes?: number;
   seed?: number;
   /** Search budget; default 2 s per day. */
@@ -236,6 +243,12 @@ function isDate(day: string): boolean {
 
 const weekdayOf = (day: string): Weekday => weekdays[new Date(`${day}T00:00:00Z`).getUTCDay()] as Weekday;
 
+/** The teams that may inspect a site: its own list, else those with its district among their areas. */
+function eligibleTeams(site: PlannerSite, teams: readonly PlannerTeam[]): string[] {
+  if (site.teams) return site.teams.filter((id) => teams.some((t) => t.id === id));
+  return teams.filter((t) => t.areas.includes(site.district)).map((t) => t.id);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Input checks
 
@@ -289,7 +302,7 @@ function checkInput(input: PlannerInput): void {
     if (teamId !== undefined) {
       const team = teams.get(teamId);
       if (!team) issues.push(`${kind} of site ${siteId}: unknown team ${teamId}`);
-      else if (!team.areas.includes(site.district)) issues.push(`${kind} of site ${siteId}: team ${teamId} may not inspect district ${site.district}`);
+      else if (!eligibleTeams(site, input.teams).includes(teamId)) issues.push(`${kind} of site ${siteId}: team ${teamId} may not inspect it (district ${site.district})`);
     }
   };
   const lockCount = new Map<string, number>();
@@ -323,11 +336,13 @@ interface Built {
   /** Sites left out before the search, with the reason. */
   excluded: Map<string, UnassignedReason>;
   lunchPlaceOf: (team: PlannerTeam, district: string | undefined) => 'base' | 'district-station';
+  eligible: Map<string, string[]>;
 }
 
 const teamSkill = (team: string): string => `team:${team}`;
 const daySkill = (day: string): string => `day:${day}`;
-const areaSkill = (district: string): string => `area:${district}`;
+/** A skill per set of teams that may inspect a site: a site needs its set's skill, each team in it has it. */
+const eligibilitySkill = (teamIds: readonly string[]): string => `teams:${[...teamIds].sort().join('|')}`;
 
 function siteWindows(site: PlannerSite, days: readonly string[], allowed: (dayIndex: number) => boolean): TimeWindow[] {
   const service = Math.round(site.serviceMinutes * 60);
@@ -365,18 +380,31 @@ async function buildProblem(input: PlannerInput, options: PlannerOptions): Promi
   const { days, teams, sites } = input;
 
   // Matrix places: team bases first, then sites.
+  const stations = input.stations ?? [];
   const points: TravelPoint[] = [
     ...teams.map((t) => ({ lon: t.base.lon, lat: t.base.lat, areaType: areaType(t.base.district) })),
     ...sites.map((s) => ({ lon: s.position.lon, lat: s.position.lat, areaType: areaType(s.district) })),
+    ...stations.map((st) => ({ lon: st.position.lon, lat: st.position.lat, areaType: areaType(st.district) })),
   ];
   const matrix = options.travelMatrix ? await options.travelMatrix(points) : travelTimeMatrix(points);
   if (matrix.size !== points.length) throw new InternalError(`travel matrix has ${matrix.size} places, expected ${points.length}`);
   const sitePoint = new Map(sites.map((s, i) => [s.id, teams.length + i]));
+  const stationPoint = new Map(stations.map((st, i) => [st.district, teams.length + sites.length + i]));
+  const eligible = new Map(sites.map((s) => [s.id, eligibleTeams(s, teams)]));
   const size = matrix.size;
   const dur = (a: number, b: number): number => Number(matrix.durations[a * size + b]);
 
   // Lunch place: modelled as a break where the team is, lengthened by the trip to the place and back.
-  const stationTrip = 2 * 60 * (options.stationAccessMinutes ?? 10);
+  const defaultStationLeg = 60 * (options.stationAccessMinutes ?? 10);
+  // From a suburban site to its district's station and back to the site.
+  const stationTrip = (candidates: PlannerSite[]): number =>
+    median(
+      candidates.map((s) => {
+        const station = stationPoint.get(s.district);
+        const at = sitePoint.get(s.id) as number;
+        return station === undefined ? 2 * defaultStationLeg : dur(at, station) + dur(station, at);
+      }),
+    );
   const lunchPlaceOf = (team: PlannerTeam, district: string | undefined): 'base' | 'district-station' => {
     const place = team.lunch?.place ?? 'base';
     if (place !== 'by-area') return place;
@@ -384,16 +412,19 @@ async function buildProblem(input: PlannerInput, options: PlannerOptions): Promi
   };
   const lunchAllowance = (team: PlannerTeam, index: number): number => {
     const place = team.lunch?.place ?? 'base';
-    const teamSites = sites.filter((s) => team.areas.includes(s.district));
-    const baseTrip = (candidates: PlannerSite[]): number => 2 * median(candidates.map((s) => dur(sitePoint.get(s.id) as number, index)));
+    const teamSites = sites.filter((s) => eligible.get(s.id)?.includes(team.id));
+    const baseTrip = (candidates: PlannerSite[]): number =>
+      median(candidates.map((s) => dur(sitePoint.get(s.id) as number, index) + dur(index, sitePoint.get(s.id) as number)));
     if (place === 'base') return baseTrip(teamSites);
-    if (place === 'district-station') return stationTrip;
+    if (place === 'district-station') return teamSites.length > 0 ? stationTrip(teamSites) : 2 * defaultStationLeg;
     const central = teamSites.filter((s) => areaType(s.district) === 'central');
-    const suburban = teamSites.length > central.length;
+    const suburban = teamSites.filter((s) => areaType(s.district) !== 'central');
     // A team with both kinds of district gets the longer of the two: the plan never under-allows lunch.
-    return Math.max(central.length > 0 ? baseTrip(central) : 0, suburban ? stationTrip : 0);
+    return Math.max(central.length > 0 ? baseTrip(central) : 0, suburban.length > 0 ? stationTrip(suburban) : 0);
   };
 
+  const classes = [...new Set([...eligible.values()].filter((ids) => ids.length > 0).map(eligibilitySkill))];
+  const teamClasses = (teamId: string): string[] => classes.filter((c) => c.slice('teams:'.length).split('|').includes(teamId));
   const maxTravel = input.maxTravelMinutesPerDay === undefined ? undefined : input.maxTravelMinutesPerDay * 60;
   const vehicles: Vehicle[] = [];
   days.forEach((day, d) => {
@@ -404,7 +435,7 @@ async function buildProblem(input: PlannerInput, options: PlannerOptions): Promi
         start: t,
         end: t,
         shift: { start: d * DAY + clockSeconds(team.hours.start), end: d * DAY + clockSeconds(team.hours.end) },
-        skills: [...team.areas.map(areaSkill), teamSkill(team.id), daySkill(day)],
+        skills: [...teamClasses(team.id), teamSkill(team.id), daySkill(day)],
         maxStops: input.sitesPerTeamDay.max,
         ...(maxTravel === undefined ? {} : { maxTravelTime: maxTravel }),
         ...(lunch
@@ -427,7 +458,6 @@ async function buildProblem(input: PlannerInput, options: PlannerOptions): Promi
   const jobSite: PlannerSite[] = [];
   const jobWhy: StopReason[] = [];
   const excluded = new Map<string, UnassignedReason>();
-  const teamFor = new Set(teams.flatMap((t) => t.areas));
   for (const site of sites) {
     const lock = locks.get(site.id);
     const move = moves.get(site.id);
@@ -438,7 +468,8 @@ async function buildProblem(input: PlannerInput, options: PlannerOptions): Promi
     const followUp = due !== undefined && due <= lastDay;
     const allowed = (d: number): boolean =>
       (pinDay === undefined || days[d] === pinDay) && (!followUp || (due as string) < firstDay || (days[d] as string) <= (due as string));
-    if (!teamFor.has(site.district)) {
+    const siteTeams = eligible.get(site.id) ?? [];
+    if (siteTeams.length === 0) {
       excluded.set(site.id, 'no-team-for-area');
       continue;
     }
@@ -447,7 +478,7 @@ async function buildProblem(input: PlannerInput, options: PlannerOptions): Promi
       excluded.set(site.id, 'closed-on-plan-days');
       continue;
     }
-    const skills = [areaSkill(site.district)];
+    const skills = [eligibilitySkill(siteTeams)];
     if (pinTeam !== undefined) skills.push(teamSkill(pinTeam));
     if (pinDay !== undefined) skills.push(daySkill(pinDay));
     jobs.push({
@@ -466,6 +497,7 @@ async function buildProblem(input: PlannerInput, options: PlannerOptions): Promi
   }
   return {
     problem: { matrix, vehicles, jobs },
+    eligible,
     jobSite,
     jobWhy,
     excluded,
@@ -748,8 +780,7 @@ function describe(
   for (const day of days) {
     for (const plan of day.teams) {
       if (plan.sites >= min) continue;
-      const team = teams.get(plan.team) as PlannerTeam;
-      const left = unassigned.some((u) => u.reason === 'not-selected' && team.areas.includes(u.district));
+      const left = unassigned.some((u) => u.reason === 'not-selected' && built.eligible.get(u.siteId)?.includes(plan.team));
       shortfalls.push({ team: plan.team, day: day.day, planned: plan.sites, min, reason: left ? 'hours-or-travel-limit' : 'no-more-sites-available' });
     }
   }
