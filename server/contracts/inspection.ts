@@ -490,3 +490,9 @@ export const SheetList = Type.Object({
   })),
 });
 export type SheetList = Static<typeof SheetList>;
+
+export const StopParams = Type.Object({ planId: Id, seq: Type.Integer({ minimum: 1, maximum: 100 }) });
+export const StopLockInput = Type.Object(
+  { locked: Type.Boolean({ description: 'true: the planner keeps this stop (team, day, order) when it re-plans the rest' }) },
+  { additionalProperties: false },
+);

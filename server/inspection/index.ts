@@ -10,7 +10,7 @@ import {
   CaseCounts, CaseCountsQuery, CaseFiling, CaseFilingInput, Coverage, CoverageQuery, DayPlans, DayQuery, FollowupList,
   FollowupListQuery, IdParams, NoticeList, NoticeQuery, PhotoParams, Rectification, RectificationList, RectificationListQuery,
   RectificationReportInput, Round, RoundInput, RoundList, RoundSites, RoundSitesQuery, SheetList, SiteStatusList, SiteStatusQuery,
-  Team, TeamInput, TeamList, VerificationInput, Visit, VisitInput, VisitList, VisitListQuery,
+  StopLockInput, StopParams, Team, TeamInput, TeamList, VerificationInput, Visit, VisitInput, VisitList, VisitListQuery,
 } from '../contracts/inspection.ts';
 import { currentUser, requireRole, type AuthUser } from '../auth/index.ts';
 import { areaInScope } from '../areas/index.ts';
@@ -282,6 +282,28 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
       const round = await visibleRound(user, request.params.id);
       const day = dayOrToday(request.query.day, tz);
       return { roundId: round.id, day, plans: await repo.dayPlans(pool, round.id, day, user.jurisdictionPath) };
+    },
+  );
+
+  typed.put(
+    '/api/inspection/plans/:planId/stops/:seq/lock',
+    {
+      schema: {
+        tags: ['inspection'],
+        summary: 'Lock (or unlock) a planned stop: a re-plan keeps it where it is',
+        params: StopParams,
+        body: StopLockInput,
+        response: { 200: DayPlans, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const user = requireRole(request, recorders, 'lock planned stops');
+      const { planId, seq } = request.params;
+      const stop = await repo.stopInScope(pool, planId, seq, user.jurisdictionPath);
+      if (!stop) throw notFound(`No stop ${seq} in plan ${planId} / 无此计划站点`);
+      await ensureOwnTeam(user, stop.teamId);
+      await repo.setStopLocked(pool, planId, seq, request.body.locked);
+      return { roundId: stop.roundId, day: stop.day, plans: await repo.dayPlans(pool, stop.roundId, stop.day, user.jurisdictionPath) };
     },
   );
 

@@ -496,6 +496,17 @@ function isoTimes(stop: StoredStop): StoredStop {
   };
 }
 
+/** The plan of a stop whose site lies in the scope: its round, day and team. */
+export async function stopInScope(db: Queryable, planId: number, seq: number, scopePath: string) {
+  const { rows } = await db.query<{ roundId: number; day: string; teamId: number }>(
+    `SELECT p.round_id AS "roundId", to_char(p.day, 'YYYY-MM-DD') AS day, p.team_id AS "teamId"
+       FROM inspection_plans p JOIN inspection_plan_stops ps ON ps.plan_id = p.id JOIN sites s ON s.id = ps.site_id
+      WHERE p.id = $1 AND ps.seq = $2 AND s.area_path <@ $3::ltree`,
+    [planId, seq, scopePath],
+  );
+  return rows[0];
+}
+
 /** Locks or unlocks one planned stop (a leader's decision); false when there is no such stop. */
 export async function setStopLocked(db: Queryable, planId: number, seq: number, locked: boolean): Promise<boolean> {
   const result = await db.query('UPDATE inspection_plan_stops SET locked = $3 WHERE plan_id = $1 AND seq = $2', [planId, seq, locked]);

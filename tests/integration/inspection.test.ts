@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
-  CaseCounts, Coverage, FollowupList, NoticeList, PrioritySite, Rectification, RectificationList, Round, RoundList, RoundSites,
+  CaseCounts, Coverage, DayPlans, FollowupList, NoticeList, PrioritySite, Rectification, RectificationList, Round, RoundList, RoundSites,
   SheetList, SiteStatusList, Team, TeamList, Visit,
 } from '../../server/contracts/index.ts';
 import { demoRoundName } from '../../server/inspection/demo-round.ts';
+import * as repo from '../../server/inspection/inspection.repository.ts';
+import { withTransaction } from '../../server/infra/db.ts';
 import { cityDay } from '../../server/infra/city-time.ts';
 import { createTestApp, json, type TestApp } from '../helpers/test-app.ts';
 
@@ -98,7 +100,7 @@ const nextMonth = (day: string) => {
 
 beforeAll(async () => {
   t = await createTestApp();
-  [admin, command, pudong, team01, wall] = await Promise.all(['admin', 'command', 'pudong', 'team01', 'wall'].map((u) => t.login(u)));
+  [admin, command, pudong, team01, wall] = await Promise.all([t.login('admin'), t.login('command'), t.login('pudong'), t.login('team01'), t.login('wall')]);
   demo = json<RoundList>(await get('/api/inspection/rounds', admin)).items.find((r) => r.name === demoRoundName)!;
   teams = json<TeamList>(await get('/api/inspection/teams', admin)).items;
 });
@@ -407,6 +409,55 @@ describe('coverage on a small round', () => {
       arrivedAt: new Date(now - 60_000).toISOString(), departedAt: new Date(now).toISOString(),
     });
     expect(json<Visit>(await post(`/api/inspection/visits/${visitNow.id}/submit`, admin, {})).submittedLate).toBe(false);
+  });
+});
+
+describe('plans written by the planner', () => {
+  it('saves a day\'s plans, reads them back with visits, keeps locked stops, and refuses a site planned twice', async () => {
+    const [a, b, c] = await quietSites('310115', 3);
+    const [m] = await quietSites('310112', 1);
+    const day = '2026-11-24';
+    const stop = (siteId: number, from: string, to: string, locked = false) => ({
+      siteId, plannedArrival: `${day}T${from}:00+08:00`, plannedDeparture: `${day}T${to}:00+08:00`, locked,
+    });
+    await withTransaction(t.pool, (client) => repo.savePlan(client, demo.id, day, [
+      { teamId: teamByCode('T02').id, departAt: `${day}T08:30:00+08:00`, returnAt: `${day}T16:00:00+08:00`, travelSeconds: 5400, distanceMeters: 61000,
+        lunch: { start: `${day}T11:45:00+08:00`, end: `${day}T12:45:00+08:00`, place: 'station' },
+        stops: [stop(a!, '09:30', '10:15'), stop(b!, '10:50', '11:30', true)] },
+      { teamId: teamByCode('T01').id, stops: [stop(m!, '09:40', '10:20')] },
+    ], 'planner'));
+    // Re-planning team 2 alone leaves team 1's plan.
+    await withTransaction(t.pool, (client) => repo.savePlan(client, demo.id, day, [
+      { teamId: teamByCode('T02').id, stops: [stop(b!, '09:30', '10:15', true), stop(a!, '10:50', '11:30'), stop(c!, '13:30', '14:10')] },
+    ]));
+    const stops = await repo.plannedStops(t.pool, demo.id, day);
+    expect(stops.map((s) => [s.teamId, s.seq, s.siteId, s.locked])).toEqual([
+      [teamByCode('T01').id, 1, m, false],
+      [teamByCode('T02').id, 1, b, true], [teamByCode('T02').id, 2, a, false], [teamByCode('T02').id, 3, c, false],
+    ]);
+    expect(stops[1]!.plannedArrival).toBe('2026-11-24T01:30:00.000Z');
+    expect((await repo.lockedStops(t.pool, demo.id, day)).map((s) => s.siteId)).toEqual([b]);
+
+    const twice = withTransaction(t.pool, (client) => repo.savePlan(client, demo.id, day, [{ teamId: teamByCode('T01').id, stops: [stop(a!, '09:00', '09:30')] }]));
+    await expect(twice).rejects.toMatchObject({ code: '23505' });
+    const outsider = await withTransaction(t.pool, async (client) => repo.insertTeam(client, {
+      code: 'OUTSIDER', name: '圈外组', leaderName: '某', members: [], baseName: '某', basePosition: [121.4577, 31.1975], areas: ['310115'],
+      workStart: '08:30', workEnd: '17:00', lunchRule: 'base', lunchStart: '11:30', lunchEnd: '13:00', lunchMinutes: 60,
+    }));
+    await expect(withTransaction(t.pool, (client) => repo.savePlan(client, demo.id, day, [{ teamId: outsider, stops: [] }]))).rejects.toMatchObject({ code: '23503' });
+
+    // The route sheet: Pudong sees its stops only; team01 locks its own stop, not team 2's.
+    const sheet = json<DayPlans>(await get(`/api/inspection/rounds/${demo.id}/plans?day=${day}`, pudong));
+    const pudongPlan = sheet.plans.find((p) => p.teamId === teamByCode('T02').id)!;
+    expect(pudongPlan.stops.map((s) => s.siteId)).toEqual([b, a, c]);
+    expect(sheet.plans.find((p) => p.teamId === teamByCode('T01').id)!.stops).toEqual([]);
+    const team1Plan = stops[0]!.planId;
+    const locked = await t.app.inject({ method: 'PUT', url: `/api/inspection/plans/${team1Plan}/stops/1/lock`, headers: { cookie: team01 }, payload: { locked: true } });
+    expect(locked.statusCode, locked.body).toBe(200);
+    expect(json<DayPlans>(locked).plans.find((p) => p.teamId === teamByCode('T01').id)!.stops[0]).toMatchObject({ siteId: m, locked: true, status: 'planned' });
+    const notOwn = await t.app.inject({ method: 'PUT', url: `/api/inspection/plans/${pudongPlan.planId}/stops/1/lock`, headers: { cookie: team01 }, payload: { locked: false } });
+    expect(notOwn.statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'PUT', url: `/api/inspection/plans/${team1Plan}/stops/9/lock`, headers: { cookie: admin }, payload: { locked: true } })).statusCode).toBe(404);
   });
 });
 
