@@ -238,6 +238,8 @@ describe('nucleic-acid test sheets', () => {
     }
     const notMultipart = await t.app.inject({ method: 'POST', url: '/api/nucleic-tests/upload', headers: { cookie: command, 'content-type': 'application/json' }, payload: '{}' });
     expect(notMultipart.statusCode).toBe(400);
+    const badQuery = await upload('a.csv', Buffer.from(`采样时间,网格编码\n${pastDay(1).text('08:00')},${gridA}\n`), '?importValid=maybe', 'text/csv');
+    expect(badQuery.statusCode, badQuery.body).toBe(400);
     const huge = await upload('huge.csv', Buffer.alloc(11 * 1024 * 1024, 'a'), '', 'text/csv');
     expect(huge.statusCode).toBe(413);
     const wallUpload = await upload('a.csv', Buffer.from(`采样时间,网格编码\n${pastDay(1).text('08:00')},${gridA}\n`), '', 'text/csv', wall);
