@@ -30,7 +30,15 @@ export const sheetColumns: readonly SheetColumn<Key>[] = [
     message: '经纬度应为数字 / longitude and latitude must be numbers' },
   { key: 'crs', zh: '坐标系', en: 'Coordinate system', width: 12, example: 'GCJ02',
     // Open: the record takes the letters and digits of whatever is written (see toRecord).
-    kind: { type: 'enum', open: true, options: [{ value: 'wgs84', zh: 'WGS84' }, { value: 'gcj02', zh: 'GCJ02' }, { value: 'bd09', zh: 'BD09' }] },
+    kind: {
+      type: 'enum',
+      open: true,
+      options: [
+        { value: 'wgs84', zh: 'WGS84' },
+        { value: 'gcj02', zh: 'GCJ02', aliases: ['高德', '腾讯', '火星坐标'] },
+        { value: 'bd09', zh: 'BD09', aliases: ['百度'] },
+      ],
+    },
     note: 'WGS84、GCJ02（高德/腾讯）或 BD09（百度），默认 WGS84' },
   { key: 'temperature', zh: '体温(℃)', en: 'Temperature', width: 10, kind: { type: 'number', min: 30, max: 45 }, example: '36.5', note: '30–45，保留一位小数 / °C, one decimal' },
   { key: 'codeColour', zh: '健康码', en: 'Health code', width: 10, required: 'column', example: '绿码', note: '必填：绿码 / 黄码 / 红码',
@@ -51,7 +59,8 @@ export const screeningSheet: SheetSpec<Key> = {
     if (v.siteId !== undefined) record.siteId = v.siteId;
     if (v.grid !== undefined) record.grid = v.grid;
     if (v.lon !== undefined || v.lat !== undefined) {
-      const crs = text.crs.toLowerCase().replace(/[^a-z0-9]/g, '');
+      // A known name (高德 → gcj02); otherwise the letters as written, for the schema to refuse.
+      const crs = v.crs ?? text.crs.toLowerCase().replace(/[^a-z0-9]/g, '');
       record.position = { lon: v.lon, lat: v.lat, crs: crs === '' ? 'wgs84' : crs };
     }
     if (v.temperature !== undefined) record.temperature = v.temperature;

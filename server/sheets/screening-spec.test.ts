@@ -19,4 +19,10 @@ describe('the screening sheet on the generic module', () => {
     expect(parsed.errors).toEqual([]);
     expect(parsed.rows[0]!.record).toMatchObject({ codeColour: '紫码', outcome: '', position: { lon: 121.5, lat: 31.2, crs: 'gcj02' } });
   });
+
+  it('reads the coordinate system by the names people use (高德 is GCJ-02, 百度 is BD-09)', () => {
+    const csv = '筛查时间,健康码,处置结果,坐标系,经度,纬度\n2026-11-22 09:30,绿码,通行,高德,121.5,31.2\n2026-11-22 09:31,绿码,通行,百度,121.5,31.2\n2026-11-22 09:32,绿码,通行,,121.5,31.2\n';
+    const crs = parseCsvSheet(Buffer.from(csv), 'Asia/Shanghai').rows.map((r) => (r.record.position as { crs: string }).crs);
+    expect(crs).toEqual(['gcj02', 'bd09', 'wgs84']);
+  });
 });
