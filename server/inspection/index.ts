@@ -228,7 +228,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
     {
       schema: {
         tags: ['inspection'],
-        summary: 'Delete a round without visits; a round with visits is closed instead',
+        summary: 'Delete a round without visits or cases; a round with them is closed instead',
         params: IdParams,
         response: { 200: Type.Object({ result: Type.Enum(['deleted', 'closed']) }), ...writeErrors },
       },
@@ -236,7 +236,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
     async (request) => {
       const user = requireRole(request, managers, 'manage inspection rounds');
       await visibleRound(user, request.params.id);
-      if (await repo.roundHasVisits(pool, request.params.id)) {
+      if (await repo.roundHasRecords(pool, request.params.id)) {
         await repo.closeRound(pool, request.params.id);
         return { result: 'closed' as const };
       }

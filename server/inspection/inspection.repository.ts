@@ -199,9 +199,14 @@ async function setRoundTeams(db: Queryable, roundId: number, teamIds: number[]):
   );
 }
 
-export async function roundHasVisits(db: Queryable, id: number): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM inspection_visits WHERE round_id = $1 LIMIT 1', [id]);
-  return (rowCount ?? 0) > 0;
+/** Visits or cases filed refer to the round: it is closed, not deleted. */
+export async function roundHasRecords(db: Queryable, id: number): Promise<boolean> {
+  const { rows } = await db.query<{ used: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM inspection_visits WHERE round_id = $1)
+         OR EXISTS (SELECT 1 FROM inspection_case_filings WHERE round_id = $1) AS used`,
+    [id],
+  );
+  return rows[0]?.used ?? false;
 }
 
 export async function deleteRound(db: Queryable, id: number): Promise<void> {

@@ -395,6 +395,19 @@ describe('coverage on a small round', () => {
       { month: '2026-10', cases: 1, sites: 1 },
       { month: '2026-11', cases: 2, sites: 1 },
     ]);
+
+    // A round with visits is closed, not deleted, and takes no more visits; so is its team kept.
+    const del = (url: string) => t.app.inject({ method: 'DELETE', url, headers: { cookie: admin } });
+    expect(json<{ result: string }>(await del(`/api/inspection/rounds/${round.id}`)).result).toBe('closed');
+    expect((await post('/api/inspection/visits', admin, at(pudongSites[2]!.id, '2026-11-18'))).statusCode).toBe(409);
+    expect(json<{ result: string }>(await del(`/api/inspection/teams/${team.id}`)).result).toBe('deactivated');
+    expect(json<Team>(await get(`/api/inspection/teams/${team.id}`, admin)).active).toBe(false);
+    const empty = json<Round>(await post('/api/inspection/rounds', admin, {
+      name: '空轮次（测试）', dateFrom: '2026-11-01', weekdays: [2], categories: [category], areas: ['310115'],
+      minSitesPerDay: 0, maxSitesPerDay: 1, checklist: demo.checklist, teamIds: [],
+    }));
+    expect(json<{ result: string }>(await del(`/api/inspection/rounds/${empty.id}`)).result).toBe('deleted');
+    expect((await get(`/api/inspection/rounds/${empty.id}`, admin)).statusCode).toBe(404);
   });
 
   it('records a sheet on time before the deadline', async () => {
