@@ -278,7 +278,7 @@ function main(): void {
   let markdown: string;
   if (values.set === 'optw') {
     const results = runOptw(timeLimitMs, seed, only);
-    markdown = `### Orienteering with time windows (known optima, ${values['time-limit']} s per instance)\n\n\`${command}\` — ${when} UTC, 2-core machine shared with other work.\n\n${optwTable(results)}`;
+    markdown = `### Orienteering with time windows (known optima, ${values['time-limit']} s per instance)\n\n\`${command}\` — ${when} UTC, 2-core machine shared with other work. Load average ${loadBefore} → ${loadavg()[0]?.toFixed(1)} (2 cores).\n\n${optwTable(results)}`;
   } else if (values.set === 'solomon' || values.set === 'homberger') {
     const objective = values.objective as Objective;
     const results = runVrptw(values.set, objective, timeLimitMs, seed, only);
