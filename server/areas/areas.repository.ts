@@ -101,3 +101,35 @@ export async function searchAreas(db: Queryable, query: string, scopePath: strin
   );
   return rows;
 }
+
+/** Grids (by code) inside the scope: the ones that exist there. */
+export async function gridsInScope(db: Queryable, codes: string[], scopePath: string): Promise<Set<string>> {
+  const { rows } = await db.query<{ code: string }>(
+    `SELECT code FROM areas WHERE code = ANY ($1) AND level = 'grid' AND path <@ $2::ltree`,
+    [codes, scopePath],
+  );
+  return new Set(rows.map((row) => row.code));
+}
+
+/** Sites inside the scope, with the grid PostGIS assigned them. */
+export async function siteGrids(db: Queryable, ids: number[], scopePath: string): Promise<Map<number, string>> {
+  const { rows } = await db.query<{ id: number; gridCode: string }>(
+    `SELECT id, grid_code AS "gridCode" FROM sites WHERE id = ANY ($1) AND area_path <@ $2::ltree AND grid_code IS NOT NULL`,
+    [ids, scopePath],
+  );
+  return new Map(rows.map((row) => [row.id, row.gridCode]));
+}
+
+/** The grid containing each WGS-84 position (null outside every grid of the scope), in order. */
+export async function gridsAtPositions(db: Queryable, positions: Array<[number, number]>, scopePath: string): Promise<Array<string | null>> {
+  const { rows } = await db.query<{ code: string | null }>(
+    `SELECT (SELECT a.code FROM areas a
+              WHERE a.level = 'grid' AND a.path <@ $3::ltree
+                AND ST_Intersects(a.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))
+              ORDER BY a.code LIMIT 1) AS code
+       FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, n)
+      ORDER BY p.n`,
+    [positions.map((p) => p[0]), positions.map((p) => p[1]), scopePath],
+  );
+  return rows.map((row) => row.code);
+}

@@ -28,8 +28,7 @@ import { AppError, badRequest } from '../errors.ts';
 import { alertsByIds } from '../alerts/alerts.repository.ts';
 import { addAreaDayCounts, type CounterChange } from '../stats/stats.repository.ts';
 import { personalFieldsFor } from '../privacy/masking.ts';
-import { positionInWgs84 } from '../screening/screening-records.ts';
-import { gridsAtPositions, gridsInScope, siteGrids } from '../screening/screening.repository.ts';
+import { locateInJurisdiction } from '../areas/locate.ts';
 import { checkResults, checkTests, type CheckedResult, type CheckedTest } from './nucleic-test-records.ts';
 import { importSheet, readUploadedSheet, registerSheetUploads, sheetTemplate, SheetRejected, SheetUploadQuery, type IngestMode } from '../sheets/index.ts';
 import { NucleicUploadAccepted, nucleicTestSheet } from './nucleic-test-sheet.ts';
@@ -62,30 +61,21 @@ function rejection(total: number, errors: RecordError[], conflicts: RecordError[
 
 /** Finds each sample's grid (from its site, grid code or position) and checks its person, inside the jurisdiction. */
 async function locateTests(pool: Pool, user: AuthUser, tests: CheckedTest[]): Promise<{ resolved: repo.ResolvedTest[]; errors: RecordError[] }> {
-  const scope = user.jurisdictionPath;
-  const siteIds = [...new Set(tests.flatMap((t) => (t.record.siteId === undefined ? [] : [t.record.siteId])))];
-  const gridCodes = [...new Set(tests.flatMap((t) => (t.record.grid === undefined ? [] : [t.record.grid])))];
   const personIds = [...new Set(tests.flatMap((t) => (t.record.personId === undefined ? [] : [t.record.personId.toLowerCase()])))];
-  const positioned = tests.filter((t) => t.record.position !== undefined);
-  const [sites, grids, positionGrids, people] = await Promise.all([
-    siteIds.length ? siteGrids(pool, siteIds, scope) : new Map<number, string>(),
-    gridCodes.length ? gridsInScope(pool, gridCodes, scope) : new Set<string>(),
-    positioned.length ? gridsAtPositions(pool, positioned.map((t) => positionInWgs84(t.record.position!)), scope) : [],
-    personIds.length ? repo.peopleInScope(pool, personIds, scope) : new Set<string>(),
+  const [places, people] = await Promise.all([
+    locateInJurisdiction(pool, { path: user.jurisdictionPath, code: user.jurisdictionCode }, tests.map((t) => t.record)),
+    personIds.length ? repo.peopleInScope(pool, personIds, user.jurisdictionPath) : new Set<string>(),
   ]);
-  const gridAtPosition = new Map(positioned.map((t, i) => [t.index, positionGrids[i] ?? null]));
 
   const errors: RecordError[] = [];
   const resolved: repo.ResolvedTest[] = [];
-  for (const { index, record, sampleDay } of tests) {
-    const [gridCode, field, what] =
-      record.siteId !== undefined ? [sites.get(record.siteId), 'siteId', '场所 site']
-      : record.grid !== undefined ? [grids.has(record.grid) ? record.grid : undefined, 'grid', '网格 grid']
-      : [gridAtPosition.get(index), 'position', '该位置的网格 grid at this position'];
-    if (!gridCode) {
-      errors.push({ index, id: record.id, field, message: `管辖范围内无此${what} in your jurisdiction ${user.jurisdictionCode}` });
+  for (const [i, { index, record, sampleDay }] of tests.entries()) {
+    const place = places[i]!;
+    if (!('gridCode' in place)) {
+      errors.push({ index, id: record.id, field: place.field, message: place.message });
       continue;
     }
+    const { gridCode } = place;
     const personId = record.personId?.toLowerCase() ?? null;
     if (personId !== null && !people.has(personId)) {
       errors.push({ index, id: record.id, field: 'personId', message: `管辖范围内无此人员 no registered person with this id in your jurisdiction ${user.jurisdictionCode}` });

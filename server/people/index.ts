@@ -31,7 +31,7 @@ import { cityDay } from '../infra/city-time.ts';
 import { AppError, badRequest, notFound, validationFailed } from '../errors.ts';
 import { personalFieldsFor, seesPersonalData } from '../privacy/masking.ts';
 import { addAreaDayCounts } from '../stats/stats.repository.ts';
-import { gridsAtPositions, gridsInScope } from '../screening/screening.repository.ts';
+import { locateInJurisdiction } from '../areas/locate.ts';
 import { blankToNull, checkPeople, type CheckedPerson } from './people-records.ts';
 import { suggestRegime } from './arrival-policy.ts';
 import * as repo from './people.repository.ts';
@@ -49,27 +49,25 @@ function daysBefore(day: string, n: number): string {
 
 /** Finds each person's home grid (by code or position) inside the writer's jurisdiction, and checks named risk areas exist. */
 async function locate(pool: Pool, user: AuthUser, people: CheckedPerson[]) {
-  const scope = user.jurisdictionPath;
-  const gridCodes = [...new Set(people.flatMap((p) => (p.input.grid === undefined ? [] : [p.input.grid])))];
-  const positioned = people.filter((p) => p.position !== null);
   const riskAreaIds = [...new Set(people.flatMap((p) => p.travel.flatMap((s) => (s.riskAreaId === null ? [] : [s.riskAreaId]))))];
-  const [grids, positionGrids, riskAreas] = await Promise.all([
-    gridCodes.length ? gridsInScope(pool, gridCodes, scope) : new Set<string>(),
-    positioned.length ? gridsAtPositions(pool, positioned.map((p) => p.position!), scope) : [],
+  const [places, riskAreas] = await Promise.all([
+    locateInJurisdiction(
+      pool,
+      { path: user.jurisdictionPath, code: user.jurisdictionCode },
+      // positions are already in WGS-84 (people-records)
+      people.map((p) => ({ grid: p.input.grid, position: p.position ? { lon: p.position[0], lat: p.position[1] } : undefined })),
+    ),
     riskAreaIds.length ? repo.existingRiskAreaIds(pool, riskAreaIds) : new Set<number>(),
   ]);
-  const gridAtPosition = new Map(positioned.map((p, i) => [p.index, positionGrids[i] ?? null]));
 
   const errors: RecordError[] = [];
   const resolved: Array<repo.ResolvedPerson & { index: number }> = [];
-  for (const person of people) {
+  for (const [i, person] of people.entries()) {
     const { index, input } = person;
     const before = errors.length;
-    const gridCode = input.grid !== undefined ? (grids.has(input.grid) ? input.grid : undefined) : gridAtPosition.get(index);
-    if (!gridCode) {
-      const [field, what] = input.grid !== undefined ? ['grid', '网格 grid'] : ['position', '该位置的网格 grid at this position'];
-      errors.push({ index, id: input.id, field, message: `管辖范围内无此${what} in your jurisdiction ${user.jurisdictionCode}` });
-    }
+    const place = places[i]!;
+    const gridCode = 'gridCode' in place ? place.gridCode : undefined;
+    if (!('gridCode' in place)) errors.push({ index, id: input.id, field: place.field, message: place.message });
     person.travel.forEach((stop, i) => {
       if (stop.riskAreaId !== null && !riskAreas.has(stop.riskAreaId)) {
         errors.push({ index, id: input.id, field: `travel.${i}.riskAreaId`, message: `无此风险区 / no risk area ${stop.riskAreaId}` });

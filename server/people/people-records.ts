@@ -2,7 +2,7 @@
 import { Compile } from 'typebox/compile';
 import { PersonInput, type PersonIdType } from '../contracts/people.ts';
 import type { RecordError } from '../contracts/screening.ts';
-import { positionInWgs84 } from '../screening/screening-records.ts';
+import { positionInWgs84 } from '../areas/locate.ts';
 import { idNumberProblem, normaliseIdNumber } from './id-number.ts';
 
 const validator = Compile(PersonInput);

@@ -11,7 +11,8 @@ import type { Pool } from '../infra/db.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { alertsByIds } from '../alerts/alerts.repository.ts';
-import { checkRecords, positionInWgs84, type CheckedRecord } from './screening-records.ts';
+import { checkRecords, type CheckedRecord } from './screening-records.ts';
+import { locateInJurisdiction } from '../areas/locate.ts';
 import { importSheet, readUploadedSheet, registerSheetUploads, SheetRowErrorSchema, SheetUploadQuery } from '../sheets/index.ts';
 import { screeningSheet, screeningTemplate } from './screening-sheet.ts';
 import * as repo from './screening.repository.ts';
@@ -22,28 +23,16 @@ const maxReportedErrors = 1000;
 
 /** Finds each record's grid (from its site, grid code or position), inside the user's jurisdiction. */
 async function locate(pool: Pool, user: AuthUser, records: CheckedRecord[]) {
-  const scope = user.jurisdictionPath;
-  const siteIds = [...new Set(records.flatMap((r) => (r.record.siteId === undefined ? [] : [r.record.siteId])))];
-  const gridCodes = [...new Set(records.flatMap((r) => (r.record.grid === undefined ? [] : [r.record.grid])))];
-  const positioned = records.filter((r) => r.record.position !== undefined);
-  const [sites, grids, positionGrids] = await Promise.all([
-    siteIds.length ? repo.siteGrids(pool, siteIds, scope) : new Map<number, string>(),
-    gridCodes.length ? repo.gridsInScope(pool, gridCodes, scope) : new Set<string>(),
-    positioned.length ? repo.gridsAtPositions(pool, positioned.map((r) => positionInWgs84(r.record.position!)), scope) : [],
-  ]);
-  const gridAtPosition = new Map(positioned.map((r, i) => [r.index, positionGrids[i] ?? null]));
-
+  const places = await locateInJurisdiction(pool, { path: user.jurisdictionPath, code: user.jurisdictionCode }, records.map((r) => r.record));
   const errors: RecordError[] = [];
   const resolved: repo.ResolvedScreening[] = [];
-  for (const { index, record, day } of records) {
-    const [gridCode, field, what] =
-      record.siteId !== undefined ? [sites.get(record.siteId), 'siteId', '场所 site']
-      : record.grid !== undefined ? [grids.has(record.grid) ? record.grid : undefined, 'grid', '网格 grid']
-      : [gridAtPosition.get(index), 'position', '该位置的网格 grid at this position'];
-    if (!gridCode) {
-      errors.push({ index, id: record.id, field, message: `管辖范围内无此${what} in your jurisdiction ${user.jurisdictionCode}` });
+  for (const [i, { index, record, day }] of records.entries()) {
+    const place = places[i]!;
+    if (!('gridCode' in place)) {
+      errors.push({ index, id: record.id, field: place.field, message: place.message });
       continue;
     }
+    const { gridCode } = place;
     resolved.push({
       id: record.id,
       day,

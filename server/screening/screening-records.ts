@@ -1,5 +1,4 @@
 // Checks each record of a batch on its own, so that the answer names every bad record and field.
-import gcoord from 'gcoord';
 import { Compile } from 'typebox/compile';
 import { ScreeningRecord, type RecordError } from '../contracts/screening.ts';
 import { cityDay } from '../infra/city-time.ts';
@@ -53,12 +52,4 @@ export function checkRecords(
     valid.push({ index, record, day: cityDay(at, timeZone) });
   });
   return { valid, errors };
-}
-
-/** [lon, lat] in WGS-84 of a record's position. */
-export function positionInWgs84(position: NonNullable<ScreeningRecord['position']>): [number, number] {
-  if (!position.crs || position.crs === 'wgs84') return [position.lon, position.lat];
-  const from = position.crs === 'gcj02' ? gcoord.GCJ02 : gcoord.BD09;
-  const [lon, lat] = gcoord.transform([position.lon, position.lat], from, gcoord.WGS84) as [number, number];
-  return [lon, lat];
 }
