@@ -64,7 +64,7 @@ export class LocalSearch {
       let improved = false;
       this.passId++;
       for (let job = 0; job < this.model.nJobs; job++) {
-        if ((job & 63) === 63 && outOfTime()) return moves;
+        if ((job & 15) === 15 && outOfTime()) return moves;
         if (this.state.routeOf[job] === -1) continue;
         if (
           this.relocate(job) ||

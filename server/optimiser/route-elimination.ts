@@ -63,6 +63,7 @@ export class RouteEliminator {
   /** Positions from which seqLs is exact (before it, unknown: -Infinity). */
   private lsExactFrom = 1;
   private slack = Infinity;
+  private outOfTime: () => boolean = () => false;
   private readonly positions: Int32Array;
   private readonly positionLateness: Float64Array;
   private ejectedCount = 0;
@@ -138,6 +139,7 @@ export class RouteEliminator {
     if (smallest === undefined) return false;
     this.counters.fill(1);
     this.stackSize = 0;
+    this.outOfTime = outOfTime;
     // Push in reverse so the first job of the route is taken first.
     for (let k = smallest.len; k >= 1; k--) {
       const node = smallest.nodes[k] as number;
@@ -228,6 +230,8 @@ export class RouteEliminator {
       const route = state.routes[(r + offset) % nRoutes] as Route;
       const v = route.vehicle;
       if (route.jobCount === 0 || model.compat[job * model.nVehicles + v] === 0) continue;
+      // On long routes one search can take a while: keep the time limit (the removal is then undone).
+      if (this.outOfTime()) return false;
       this.route = route;
       this.length = route.len + 1;
       this.excessLoad = route.load + (model.demand[job] as number) - (model.vCapacity[v] as number);
