@@ -25,6 +25,7 @@ import people from './people/index.ts';
 import quarantine from './quarantine/index.ts';
 import nucleicTests from './nucleic-tests/index.ts';
 import inspection from './inspection/index.ts';
+import routing from './routing/index.ts';
 
 export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(quarantine, { pool, config });
   await app.register(nucleicTests, { pool, config });
   await app.register(inspection, { pool, config });
+  await app.register(routing, { pool, config });
 
   const clientBuilt = existsSync(path.join(clientDist, 'index.html'));
   if (clientBuilt) {
