@@ -4,16 +4,23 @@ import { useTranslation } from 'react-i18next';
 import { meQuery } from './features/auth/api.ts';
 import { LoginPage } from './pages/login-page.tsx';
 import { Toasts } from './components/toasts.tsx';
+import { usePage } from './features/inspection/page-nav.tsx';
 
 // The map page carries MapLibre and deck.gl (most of the bundle): load it as its own chunk so the
 // login page appears at once, and start fetching it while the user types.
 const loadCommandPage = () => import('./pages/command-page.tsx');
 const CommandPage = lazy(() => loadCommandPage().then((module) => ({ default: module.CommandPage })));
+// The inspection page shares the map chunk's MapLibre and deck.gl; its own code is a small chunk.
+const InspectionPage = lazy(() => import('./pages/inspection-page.tsx').then((module) => ({ default: module.InspectionPage })));
 
-/** The session decides the page: no session (or a 401 anywhere) shows the login page. */
+/**
+ * The session decides the page: no session (or a 401 anywhere) shows the login page; signed in,
+ * the path does: /inspection the supervision rounds, anything else the command map.
+ */
 export function App() {
   const { t } = useTranslation();
   const me = useQuery(meQuery);
+  const current = usePage();
   useEffect(() => {
     void loadCommandPage();
   }, []);
@@ -24,7 +31,11 @@ export function App() {
   else
     page = (
       <Suspense fallback={<div className="page-message">{t('map.loading')}</div>}>
-        <CommandPage key={me.data.username} user={me.data} />
+        {current === 'inspection' ? (
+          <InspectionPage key={me.data.username} user={me.data} />
+        ) : (
+          <CommandPage key={me.data.username} user={me.data} />
+        )}
       </Suspense>
     );
   return (

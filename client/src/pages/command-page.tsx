@@ -30,6 +30,7 @@ import { useLiveFigures } from '../features/live/use-live-figures.ts';
 import { LiveFigures } from '../features/live/live-figures.tsx';
 import { FigureList } from '../features/live/figure-list.tsx';
 import type { Metric } from '../features/live/figures.ts';
+import { PageNav } from '../features/inspection/page-nav.tsx';
 
 const categoriesKey = 'ecc.siteCategories';
 
@@ -160,6 +161,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
         </div>
         <Breadcrumbs area={current ?? shownArea} user={user} onSelect={select} />
         <div className="top-actions">
+          <PageNav current="map" />
           <AreaSearch onSelect={select} />
           <Clock />
           <LanguageSwitch setLanguage={setLanguage} />

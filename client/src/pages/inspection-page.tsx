@@ -1,0 +1,371 @@
+// Supervision rounds (督查): choose the round, the day and the team; the day's plan over the map
+// (numbered stops, routes in visiting order, sites coloured by status), each team's route sheet
+// with the visit form, and the week's coverage with the notice list. Team leaders open on their
+// own team; the command centre plans the day for every team.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { BBox, DayPlan, PrioritySite, SessionUser, SiteStatus, SiteStatusList, Team } from '../../../server/contracts/index.ts';
+import { areaChildrenQuery, areaQuery } from '../features/areas/api.ts';
+import { buildAreaLayers } from '../features/areas/layers.ts';
+import { useLogout } from '../features/auth/api.ts';
+import { configQuery } from '../features/config/api.ts';
+import {
+  coverageQuery,
+  plansQuery,
+  prioritiesQuery,
+  roundsQuery,
+  sheetsQuery,
+  siteStatusQuery,
+  teamsQuery,
+  visitsQuery,
+  type PlanResponse,
+} from '../features/inspection/api.ts';
+import { siteStatuses, statusColors, teamColor } from '../features/inspection/colors.ts';
+import { CoveragePanel } from '../features/inspection/coverage-panel.tsx';
+import { defaultRoundDay, isRoundDay, stepRoundDay, weekOf } from '../features/inspection/days.ts';
+import { buildInspectionLayers, type StatusPoint } from '../features/inspection/layers.ts';
+import { PageNav } from '../features/inspection/page-nav.tsx';
+import { abilities as abilitiesOf } from '../features/inspection/permissions.ts';
+import { PlanPanel, type PlanStop } from '../features/inspection/plan-panel.tsx';
+import { RouteSheet } from '../features/inspection/route-sheet.tsx';
+import { useInspectionUrl, type InspectionTab } from '../features/inspection/use-inspection-url.ts';
+import { VisitForm, type VisitTarget } from '../features/inspection/visit-form.tsx';
+import { Clock } from '../components/clock.tsx';
+import { LanguageSwitch } from '../components/language-switch.tsx';
+import { areaName, formatNumber, setLanguage, useLanguage } from '../lib/i18n.ts';
+import { useCityDay } from '../lib/city-time.ts';
+import { useUiScale } from '../lib/ui-scale.ts';
+import { MapView } from '../map/map-view.tsx';
+
+const noCategories = new Set<never>();
+const tabs: readonly InspectionTab[] = ['plan', 'sheet', 'coverage'];
+const noop = () => undefined;
+
+/** The status queries of the round's categories as one list (combined only when a query changes). */
+function combineStatuses(results: Array<UseQueryResult<SiteStatusList>>) {
+  const counts = new Map<string, number>();
+  for (const r of results) for (const [status, n] of Object.entries(r.data?.counts ?? {})) counts.set(status, (counts.get(status) ?? 0) + n);
+  return {
+    statusPoints: results.flatMap((r): StatusPoint[] => r.data?.items ?? []),
+    statusCounts: counts,
+    // true once every category's statuses are in and none is being re-read (tests wait for it)
+    statusReady: results.length > 0 && results.every((r) => r.isSuccess && !r.isFetching),
+  };
+}
+
+/** The box around a team's day: its base and its stops, padded a little. */
+function planBox(plans: DayPlan[], teams: ReadonlyMap<number, Team>): BBox | null {
+  const points = plans.flatMap((p) => [...p.stops.map((s) => s.position), ...(teams.get(p.teamId) ? [teams.get(p.teamId)!.basePosition] : [])]);
+  if (plans.every((p) => p.stops.length === 0) || points.length === 0) return null;
+  const lons = points.map((p) => p[0]);
+  const lats = points.map((p) => p[1]);
+  const pad = 0.01;
+  return [Math.min(...lons) - pad, Math.min(...lats) - pad, Math.max(...lons) + pad, Math.max(...lats) + pad];
+}
+
+export function InspectionPage({ user }: { user: SessionUser }) {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  const scale = useUiScale();
+  const today = useCityDay();
+  const logout = useLogout();
+  const [url, setUrl] = useInspectionUrl();
+  const config = useQuery(configQuery);
+  const area = useQuery(areaQuery(user.jurisdiction.code));
+  const children = useQuery(areaChildrenQuery(user.jurisdiction.code));
+  const rounds = useQuery(roundsQuery);
+  const teamList = useQuery(teamsQuery);
+  const [lastPlan, setLastPlan] = useState<PlanResponse | null>(null);
+  const [selectedSiteId, setSelectedSiteId] = useState<number | null>(null);
+  const [visit, setVisit] = useState<{ team: Team; target: VisitTarget } | null>(null);
+
+  const round = useMemo(() => {
+    const items = rounds.data?.items ?? [];
+    return items.find((r) => r.id === url.round) ?? items.find((r) => r.status === 'active') ?? items[0];
+  }, [rounds.data, url.round]);
+  const day = url.day ?? (round ? defaultRoundDay(round, today) : today);
+  const teams = useMemo(() => new Map((teamList.data?.items ?? []).map((team) => [team.id, team])), [teamList.data]);
+  const abilities = useMemo(() => abilitiesOf(user, teamList.data?.items ?? []), [user, teamList.data]);
+  // A team leader opens on their own team; anyone may switch to "all teams" (null) afterwards.
+  const [teamTouched, setTeamTouched] = useState(url.team !== null);
+  const teamFilter = url.team ?? (teamTouched ? null : abilities.ownTeamId);
+  const roundTeams = round ? [...teams.values()].filter((team) => round.teamIds.includes(team.id)) : [];
+  const tab = url.tab;
+
+  const roundId = round?.id ?? 0;
+  const plans = useQuery({ ...plansQuery(roundId, day), enabled: round !== undefined });
+  const priorities = useQuery({ ...prioritiesQuery(roundId, day), enabled: round !== undefined });
+  const visits = useQuery({ ...visitsQuery(roundId, day, null), enabled: round !== undefined });
+  const sheets = useQuery({ ...sheetsQuery(roundId, day), enabled: round !== undefined && tab === 'sheet' });
+  const coverage = useQuery({ ...coverageQuery(roundId, weekOf(day).start, 'district'), enabled: round !== undefined && tab === 'coverage' });
+  const { statusPoints, statusCounts, statusReady } = useQueries({
+    queries: (round?.categories ?? []).map((category) => siteStatusQuery(category, day)),
+    combine: combineStatuses,
+  });
+  const statuses = useMemo(() => new Map<number, SiteStatus>(statusPoints.map((s) => [s.siteId, s.status])), [statusPoints]);
+  const priorityById = useMemo(() => new Map<number, PrioritySite>((priorities.data?.items ?? []).map((s) => [s.siteId, s])), [priorities.data]);
+  const dayVisits = useMemo(() => visits.data?.items ?? [], [visits.data]);
+
+  const shownPlans = useMemo(
+    () => (plans.data?.plans ?? []).filter((p) => (tab === 'sheet' ? p.teamId === teamFilter : teamFilter === null || p.teamId === teamFilter)),
+    [plans.data, tab, teamFilter],
+  );
+  const coverageShares = useMemo(
+    () => (tab === 'coverage' && coverage.data ? new Map(coverage.data.rows.map((r) => [r.key, r.inScope > 0 ? r.inspected / r.inScope : 0])) : null),
+    [tab, coverage.data],
+  );
+  const districtFeatures = useMemo(
+    () => (user.jurisdiction.level === 'city' ? children.data : area.data ? { ...children.data!, features: [area.data] } : undefined),
+    [user.jurisdiction.level, children.data, area.data],
+  ) as typeof children.data;
+
+  const onClickStop = useCallback((siteId: number) => {
+    setSelectedSiteId(siteId);
+    window.requestAnimationFrame(() => document.querySelector(`[data-testid="stop-${siteId}"], [data-testid="sheet-stop-${siteId}"]`)?.scrollIntoView({ block: 'nearest' }));
+  }, []);
+
+  const layers = useMemo(
+    () => [
+      ...buildAreaLayers({ children: children.data, language, scale }),
+      ...buildInspectionLayers({
+        statuses: statusPoints,
+        plans: tab === 'coverage' ? [] : shownPlans,
+        teams,
+        coverage: coverageShares,
+        districts: districtFeatures,
+        selectedSiteId,
+        scale,
+        onClickStop,
+      }),
+    ],
+    [children.data, language, scale, statusPoints, tab, shownPlans, teams, coverageShares, districtFeatures, selectedSiteId, onClickStop],
+  );
+
+  // Frame the selected team's day when it has stops, else the jurisdiction; MapView flies on a new key.
+  const teamBox = tab === 'coverage' || teamFilter === null ? null : planBox(shownPlans, teams);
+  const teamBoxKey = teamBox ? teamBox.map((v) => v.toFixed(3)).join(',') : null;
+  const frame = useMemo(() => {
+    if (teamBox && teamBoxKey) return { key: `team-${teamBoxKey}`, bbox: teamBox };
+    return area.data ? { key: area.data.properties.code, bbox: area.data.bbox } : null;
+  }, [teamBoxKey, area.data]); // eslint-disable-line react-hooks/exhaustive-deps -- teamBox is new each render; its key says when it changed
+
+  useEffect(() => {
+    document.title = `${t('inspection.title')} · ${t('app.title')}`;
+  }, [t]);
+
+  const onRecord = useCallback(
+    (plan: DayPlan, stop: PlanStop) => {
+      const team = teams.get(plan.teamId);
+      if (team) setVisit({ team, target: { siteId: stop.siteId, siteName: stop.siteName, seq: stop.seq, plannedArrival: stop.plannedArrival, plannedDeparture: stop.plannedDeparture } });
+    },
+    [teams],
+  );
+
+  if (rounds.isError || teamList.isError || config.isError) return <div className="page-message">{t('errors.load')}</div>;
+
+  const sheetTeam = teamFilter !== null ? teams.get(teamFilter) : undefined;
+  const previousDay = round ? stepRoundDay(round, day, -1) : null;
+  const nextDay = round ? stepRoundDay(round, day, 1) : null;
+
+  return (
+    <div className="inspection-page" data-testid="inspection-page">
+      <header className="top-bar inspection-top">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          <div>
+            <h1>{t('inspection.title')}</h1>
+            <div className="brand-sub">{t('app.title')}</div>
+          </div>
+        </div>
+        <PageNav current="inspection" />
+        <div className="inspection-controls">
+          <label className="control">
+            <span>{t('inspection.round')}</span>
+            <select value={round?.id ?? ''} onChange={(e) => setUrl({ round: Number(e.target.value), day: null })} data-testid="round-select" disabled={!rounds.data}>
+              {(rounds.data?.items ?? []).map((r) => (
+                <option key={r.id} value={r.id}>{r.name}{r.status === 'closed' ? ` (${t('inspection.closed')})` : ''}</option>
+              ))}
+            </select>
+          </label>
+          <div className="control day-control">
+            <span id="day-label">{t('inspection.day')}</span>
+            <div className="day-stepper" role="group" aria-labelledby="day-label">
+              <button type="button" className="icon-button" onClick={() => previousDay && setUrl({ day: previousDay })} disabled={!previousDay} aria-label={t('inspection.previousDay')}>‹</button>
+              <input type="date" value={day} onChange={(e) => e.target.value && setUrl({ day: e.target.value })} data-testid="day-input" aria-label={t('inspection.day')} />
+              <button type="button" className="icon-button" onClick={() => nextDay && setUrl({ day: nextDay })} disabled={!nextDay} aria-label={t('inspection.nextDay')}>›</button>
+            </div>
+          </div>
+          <label className="control">
+            <span>{t('inspection.team')}</span>
+            <select
+              value={teamFilter ?? ''}
+              onChange={(e) => {
+                setTeamTouched(true);
+                setUrl({ team: e.target.value ? Number(e.target.value) : null });
+              }}
+              data-testid="team-select"
+            >
+              <option value="">{t('inspection.allTeams')}</option>
+              {roundTeams.map((team) => (
+                <option key={team.id} value={team.id}>{team.name}{team.id === abilities.ownTeamId ? ` (${t('inspection.ownTeam')})` : ''}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div className="top-actions">
+          <Clock />
+          <LanguageSwitch setLanguage={setLanguage} />
+          <details className="user-menu">
+            <summary data-testid="user-menu">
+              <span className="avatar" aria-hidden="true">{user.displayName.slice(0, 1)}</span>
+              <span className="user-name">{user.username}</span>
+            </summary>
+            <div className="user-menu-body">
+              <div className="user-display">{user.displayName}</div>
+              <div className="muted">{t('auth.jurisdiction', { name: areaName(user.jurisdiction, language) })}</div>
+              <button type="button" className="button" onClick={() => logout.mutate()} disabled={logout.isPending} data-testid="sign-out">
+                {t('auth.signOut')}
+              </button>
+            </div>
+          </details>
+        </div>
+      </header>
+
+      <main className="inspection-workspace">
+        <div className="map-region inspection-map" data-status-ready={statusReady ? 'true' : 'false'}>
+          {config.data ? (
+            <MapView
+              config={config.data}
+              layers={layers}
+              area={area.data}
+              subAreas={undefined}
+              highlightCode={null}
+              frame={frame}
+              enabledCategories={noCategories}
+              scale={scale}
+              attribution={t('map.attribution')}
+              paddingLeft={0}
+              onClickChild={noop}
+              onClickTileAreas={noop}
+              loadingLabel={t('map.loading')}
+              webglFailedLabel={t('map.webglFailed')}
+            />
+          ) : (
+            <div className="map-message">{t('map.loading')}</div>
+          )}
+          <aside className="status-legend" aria-label={t('inspection.status.legend')} data-testid="status-legend">
+            <h3>{t('inspection.status.legend')}</h3>
+            <ul>
+              {siteStatuses.map((status) => (
+                <li key={status} data-status={status} data-count={statusCounts.get(status) ?? 0}>
+                  <span className="swatch-dot" style={{ background: statusColors[status] }} aria-hidden="true" />
+                  <span>{t(`inspection.status.${status}`)}</span>
+                  <span className="mono">{formatNumber(statusCounts.get(status) ?? 0, language)}</span>
+                </li>
+              ))}
+            </ul>
+            {tab !== 'coverage' && shownPlans.length > 0 ? (
+              <ul className="team-legend">
+                {shownPlans.map((p) => (
+                  <li key={p.teamId}><span className="team-line" style={{ background: teamColor(p.teamId) }} aria-hidden="true" />{p.teamName}</li>
+                ))}
+              </ul>
+            ) : null}
+            {tab === 'coverage' ? <p className="hint">{t('inspection.coverage.mapHint')}</p> : null}
+          </aside>
+        </div>
+
+        <aside className="side-panel inspection-panel" aria-label={t('inspection.title')}>
+          <div className="tabs" role="tablist" aria-label={t('inspection.tabs')}>
+            {tabs.map((key) => (
+              <button
+                key={key}
+                type="button"
+                role="tab"
+                id={`tab-${key}`}
+                aria-selected={tab === key}
+                aria-controls="inspection-tabpanel"
+                tabIndex={tab === key ? 0 : -1}
+                onClick={() => setUrl({ tab: key })}
+                onKeyDown={(e) => {
+                  const i = tabs.indexOf(key);
+                  const next = e.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length] : e.key === 'ArrowLeft' ? tabs[(i + tabs.length - 1) % tabs.length] : undefined;
+                  if (next) {
+                    e.preventDefault();
+                    setUrl({ tab: next });
+                    document.getElementById(`tab-${next}`)?.focus();
+                  }
+                }}
+                data-testid={`tab-${key}`}
+              >
+                {t(`inspection.tab.${key}`)}
+              </button>
+            ))}
+          </div>
+          <div id="inspection-tabpanel" role="tabpanel" aria-labelledby={`tab-${tab}`} className="tab-body">
+            {!rounds.data || !teamList.data ? (
+              <p className="muted empty">{t('area.loading')}</p>
+            ) : !round ? (
+              <p className="muted empty" data-testid="no-round">{t('inspection.noRound')}</p>
+            ) : tab === 'plan' ? (
+              <PlanPanel
+                round={round}
+                day={day}
+                plans={plans.data}
+                plansError={plans.isError}
+                teams={teams}
+                teamFilter={teamFilter}
+                priorities={priorityById}
+                statuses={statuses}
+                visits={dayVisits}
+                abilities={abilities}
+                lastPlan={lastPlan?.roundId === round.id ? lastPlan : null}
+                onPlanned={setLastPlan}
+                selectedSiteId={selectedSiteId}
+                onSelectSite={setSelectedSiteId}
+                onRecord={onRecord}
+                onOpenSheet={(teamId) => {
+                  setTeamTouched(true);
+                  setUrl({ team: teamId, tab: 'sheet' });
+                }}
+              />
+            ) : tab === 'sheet' ? (
+              sheetTeam ? (
+                <RouteSheet
+                  round={round}
+                  day={day}
+                  team={sheetTeam}
+                  plan={plans.data?.plans.find((p) => p.teamId === sheetTeam.id)}
+                  visits={dayVisits.filter((v) => v.teamId === sheetTeam.id)}
+                  sheets={sheets.data}
+                  statuses={statuses}
+                  canAct={abilities.canActFor(sheetTeam.id) && isRoundDay(round, day)}
+                  onRecord={onRecord}
+                />
+              ) : (
+                <p className="muted empty" data-testid="sheet-pick-team">{t('inspection.sheet.pickTeam')}</p>
+              )
+            ) : (
+              <CoveragePanel round={round} day={day} scale={scale} />
+            )}
+          </div>
+        </aside>
+      </main>
+
+      {visit && round ? (
+        <VisitForm
+          round={round}
+          team={visit.team}
+          day={day}
+          target={visit.target}
+          onClose={() => setVisit(null)}
+          onSaved={() => {
+            setSelectedSiteId(visit.target.siteId);
+            setVisit(null);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
