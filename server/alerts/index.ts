@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorResponse } from '../contracts/common.ts';
-import { Alert, AlertAction, AlertList, AlertListQuery, AlertParams } from '../contracts/alerts.ts';
+import { Alert, AlertAction, AlertList, AlertListQuery, AlertParams, alertHandlerRoles } from '../contracts/alerts.ts';
 import type { Role } from '../contracts/auth.ts';
 import { currentUser, requireRole } from '../auth/index.ts';
 import { areaInScope } from '../areas/index.ts';
@@ -9,8 +9,7 @@ import type { Pool } from '../infra/db.ts';
 import { conflict, notFound } from '../errors.ts';
 import * as repo from './alerts.repository.ts';
 
-/** Officials and grid workers follow alerts up; the wall and inspection teams only see them. */
-const handlerRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official', 'street_official', 'grid_worker']);
+const handlerRoles: ReadonlySet<Role> = new Set(alertHandlerRoles);
 
 export default async function alertRoutes(app: FastifyInstance, deps: { pool: Pool }) {
   const { pool } = deps;

@@ -6,6 +6,9 @@ export const AlertKind = Type.Enum(alertKinds);
 export type AlertKind = (typeof alertKinds)[number];
 export const AlertStatus = Type.Enum(['open', 'acknowledged', 'closed']);
 
+/** Officials and grid workers follow alerts up; the wall and inspection teams only see them. */
+export const alertHandlerRoles = ['admin', 'command', 'district_official', 'street_official', 'grid_worker'] as const;
+
 /** An alert names places and figures, never people: the wall display shows them as they are. */
 export const Alert = Type.Object({
   id: Type.Integer(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { siteCategories } from '../../../server/contracts/index.ts';
+import { alertKinds, siteCategories } from '../../../server/contracts/index.ts';
 import en from './en.json';
 import zh from './zh.json';
 
@@ -30,6 +30,13 @@ describe('locales', () => {
     for (const category of siteCategories) {
       expect(zh.sites.category[category], category).toBeTruthy();
       expect(en.sites.category[category], category).toBeTruthy();
+    }
+  });
+
+  it('name every alert kind in both languages', () => {
+    for (const kind of alertKinds) {
+      expect((zh.alerts.kind as Record<string, string>)[kind], kind).toBeTruthy();
+      expect((en.alerts.kind as Record<string, string>)[kind], kind).toBeTruthy();
     }
   });
 });

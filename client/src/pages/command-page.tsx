@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../../server/contracts/index.ts';
-import { tileZoomRange } from '../../../server/contracts/index.ts';
+import { alertHandlerRoles, tileZoomRange } from '../../../server/contracts/index.ts';
 import { areaChildrenQuery, areaQuery } from '../features/areas/api.ts';
 import { AreaFacts, ChildrenList, type ChildFigure } from '../features/areas/area-panel.tsx';
 import { AreaSearch } from '../features/areas/area-search.tsx';
@@ -30,6 +30,9 @@ import { useLiveFigures } from '../features/live/use-live-figures.ts';
 import { LiveFigures } from '../features/live/live-figures.tsx';
 import { FigureList } from '../features/live/figure-list.tsx';
 import type { Metric } from '../features/live/figures.ts';
+import { AlertsPanel } from '../features/alerts/alerts-panel.tsx';
+import { activeAlertsQuery, alertsKey } from '../features/alerts/api.ts';
+import { useQueryClient } from '@tanstack/react-query';
 import { PageNav } from '../features/inspection/page-nav.tsx';
 
 const categoriesKey = 'ecc.siteCategories';
@@ -66,6 +69,9 @@ export function CommandPage({ user }: { user: SessionUser }) {
   const day = useCityDay();
   const [metric, setMetric] = useState<Metric>('screened');
   const [listMetric, setListMetric] = useState<Metric | null>(null);
+  const [alertsOpen, setAlertsOpen] = useState(false);
+  const alerts = useQuery(activeAlertsQuery(code));
+  const client = useQueryClient();
 
   // An area the user may not open (an old link, another jurisdiction): go back to their own.
   useEffect(() => {
@@ -102,6 +108,16 @@ export function CommandPage({ user }: { user: SessionUser }) {
     return { label: t(`metricShort.${metric}`), values };
   }, [childCodes, live.counts, day, metric, t]);
   const closeList = useCallback(() => setListMetric(null), []);
+  const closeAlerts = useCallback(() => setAlertsOpen(false), []);
+  const openList = useCallback((metric: Metric) => {
+    setAlertsOpen(false);
+    setListMetric(metric);
+  }, []);
+  // A pushed alert: the active list (and its count) is read again.
+  const newestPushed = live.alerts[0]?.id;
+  useEffect(() => {
+    if (newestPushed !== undefined) void client.invalidateQueries({ queryKey: alertsKey });
+  }, [newestPushed, client]);
 
   const goUp = useCallback(() => {
     if (parent && withinJurisdiction(parent, user)) select(parent.code);
@@ -110,7 +126,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
   // Escape / Backspace: up one level (unless typing in a field).
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (listMetric) return; // Esc closes the open list first
+      if (listMetric || alertsOpen) return; // Esc closes the open panel first
       if ((event.key === 'Escape' || event.key === 'Backspace') && !isTyping(event.target) && !event.altKey && !event.ctrlKey && !event.metaKey) {
         event.preventDefault();
         goUp();
@@ -118,7 +134,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [goUp, listMetric]);
+  }, [goUp, listMetric, alertsOpen]);
 
   // The page title follows the selection (useful in browser history and on a wall's task bar).
   useEffect(() => {
@@ -163,6 +179,19 @@ export function CommandPage({ user }: { user: SessionUser }) {
         <div className="top-actions">
           <PageNav current="map" />
           <AreaSearch onSelect={select} />
+          <button
+            type="button"
+            className={`button alerts-button${alerts.data?.items.some((a) => a.status === 'open') ? ' has-open' : ''}`}
+            aria-pressed={alertsOpen}
+            onClick={() => {
+              setListMetric(null);
+              setAlertsOpen(!alertsOpen);
+            }}
+            data-testid="alerts-button"
+          >
+            {t('alerts.button')}
+            <span className="count-pill">{alerts.data?.total ?? '…'}</span>
+          </button>
           <Clock />
           <LanguageSwitch setLanguage={setLanguage} />
           <details className="user-menu">
@@ -207,6 +236,13 @@ export function CommandPage({ user }: { user: SessionUser }) {
             <div className="map-message">{t('map.loading')}</div>
           )}
           <MapTooltip />
+          {alertsOpen && current ? (
+            <AlertsPanel
+              area={{ code, name: areaName(current.properties, language) }}
+              canHandle={(alertHandlerRoles as readonly string[]).includes(user.role)}
+              onClose={closeAlerts}
+            />
+          ) : null}
           {listMetric && current ? (
             <FigureList metric={listMetric} area={{ code, name: areaName(current.properties, language) }} day={day} onClose={closeList} />
           ) : null}
@@ -232,7 +268,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
         </div>
         <aside className="side-panel" aria-label={t('area.facts')} data-testid="side-panel">
           <AreaFacts area={current ?? shownArea} loading={area.isFetching} error={area.isError} />
-          <LiveFigures counts={todayOf(code)} status={live.status} selected={metric} onSelect={setMetric} onOpenList={setListMetric} />
+          <LiveFigures counts={todayOf(code)} status={live.status} selected={metric} onSelect={setMetric} onOpenList={openList} />
           <ChildrenList area={current} children={shownChildren} loading={children.isFetching} onSelect={select} figure={figure} />
         </aside>
       </main>
