@@ -8,7 +8,9 @@ export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 
 export function createPool(connectionString: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'ecc' });
+  // JIT off: the API's statements are short reads and writes that never repay compilation, and a
+  // misestimated one can pay it on every call (docs/benchmarks.md, read).
+  const pool = new pg.Pool({ connectionString, max, application_name: 'ecc', options: '-c jit=off' });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => undefined);
   return pool;
