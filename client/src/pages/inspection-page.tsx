@@ -2,7 +2,7 @@
 // (numbered stops, routes in visiting order, sites coloured by status), each team's route sheet
 // with the visit form, and the week's coverage with the notice list. Team leaders open on their
 // own team; the command centre plans the day for every team.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { BBox, DayPlan, PrioritySite, SessionUser, SiteStatus, SiteStatusList, Team } from '../../../server/contracts/index.ts';
@@ -39,6 +39,10 @@ import { useUiScale } from '../lib/ui-scale.ts';
 import { MapView } from '../map/map-view.tsx';
 
 const noCategories = new Set<never>();
+// MapView probes WebGL2 with a new context on every render (map-view.tsx, useState(!supportsWebgl2()));
+// Chromium keeps ~16 live contexts and then drops the oldest — the map's own. Re-render it only when
+// its props change (all stable here) until that probe runs once.
+const StableMapView = memo(MapView);
 const tabs: readonly InspectionTab[] = ['plan', 'sheet', 'coverage'];
 const noop = () => undefined;
 
@@ -120,6 +124,9 @@ export function InspectionPage({ user }: { user: SessionUser }) {
     [user.jurisdiction.level, children.data, area.data],
   ) as typeof children.data;
 
+  const attribution = t('map.attribution');
+  const loadingLabel = t('map.loading');
+  const webglFailedLabel = t('map.webglFailed');
   const onClickStop = useCallback((siteId: number) => {
     setSelectedSiteId(siteId);
     window.requestAnimationFrame(() => document.querySelector(`[data-testid="stop-${siteId}"], [data-testid="sheet-stop-${siteId}"]`)?.scrollIntoView({ block: 'nearest' }));
@@ -235,7 +242,7 @@ export function InspectionPage({ user }: { user: SessionUser }) {
       <main className="inspection-workspace">
         <div className="map-region inspection-map" data-status-ready={statusReady ? 'true' : 'false'}>
           {config.data ? (
-            <MapView
+            <StableMapView
               config={config.data}
               layers={layers}
               area={area.data}
@@ -244,12 +251,12 @@ export function InspectionPage({ user }: { user: SessionUser }) {
               frame={frame}
               enabledCategories={noCategories}
               scale={scale}
-              attribution={t('map.attribution')}
+              attribution={attribution}
               paddingLeft={0}
               onClickChild={noop}
               onClickTileAreas={noop}
-              loadingLabel={t('map.loading')}
-              webglFailedLabel={t('map.webglFailed')}
+              loadingLabel={loadingLabel}
+              webglFailedLabel={webglFailedLabel}
             />
           ) : (
             <div className="map-message">{t('map.loading')}</div>
