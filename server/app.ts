@@ -26,6 +26,7 @@ import quarantine from './quarantine/index.ts';
 import nucleicTests from './nucleic-tests/index.ts';
 import inspection from './inspection/index.ts';
 import routing from './routing/index.ts';
+import reports from './reports/index.ts';
 
 export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(nucleicTests, { pool, config });
   await app.register(inspection, { pool, config });
   await app.register(routing, { pool, config });
+  await app.register(reports, { pool, config });
 
   const clientBuilt = existsSync(path.join(clientDist, 'index.html'));
   if (clientBuilt) {

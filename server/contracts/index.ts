@@ -12,3 +12,4 @@ export * from './people.ts';
 export * from './quarantine.ts';
 export * from './nucleic-tests.ts';
 export * from './inspection.ts';
+export * from './reports.ts';

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import { AreaCode } from './common.ts';
 import type { AreaDayCounts } from './stats.ts';
 import type { Alert } from './alerts.ts';
+import type { ReportsUpdate } from './reports.ts';
 
 export const liveNamespace = '/live';
 export const maxWatchedAreas = 500;
@@ -30,6 +31,8 @@ export interface LiveServerToClientEvents {
    * `count` of them were not sent; re-read GET /api/alerts for the full list.
    */
   'alerts:more': (info: { count: number }) => void;
+  /** Daily-report compliance of a watched area (or an ancestor of a unit in it) after a submission or an escalation. */
+  'reports:updated': (update: ReportsUpdate) => void;
 }
 
 /** Alerts pushed one by one per quarter second; beyond this a surge is summarised as `alerts:more`. */

@@ -1,0 +1,322 @@
+import { randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Compliance, DailyReport, OnTimeRate, ReportPrefill, ReportsUpdate, Rollup } from '../../server/contracts/index.ts';
+import { addAreaDayCounts } from '../../server/stats/stats.repository.ts';
+import { findUnit, saveReport, unitDeadline } from '../../server/reports/reports.repository.ts';
+import { sweepAndPublish } from '../../server/reports/sweeper.ts';
+import { createTestApp, json, type TestApp } from '../helpers/test-app.ts';
+
+const tz = 'Asia/Shanghai';
+let t: TestApp;
+let admin: string;
+let command: string;
+let pudong: string;
+let grid01: string;
+let wall: string;
+let lujiazui: string;
+/** a Huangpu street with its communities (no other test reports there) */
+let street: string;
+let communities: string[];
+const published: ReportsUpdate[] = [];
+
+/** The Shanghai day n days ago. */
+const pastDay = (n: number) => new Date(Date.now() + 8 * 3600_000 - n * 86_400_000).toISOString().slice(0, 10);
+const at = (day: string, time: string) => new Date(`${day}T${time}:00+08:00`);
+const figures = (over: Record<string, number | string> = {}) => ({
+  arrivalsOverseas: 0, arrivalsRiskArea: 0, arrivalsOutOfProvince: 0, bigDataChecks: 0,
+  centralised: 0, homeQuarantine: 0, homeMonitoring: 0, released: 0, abnormal: 0, ...over,
+});
+const put = (cookie: string, unit: string, day: string, payload: object) =>
+  t.app.inject({ method: 'PUT', url: `/api/reports/${unit}/${day}`, headers: { cookie }, payload });
+const get = (cookie: string, url: string) => t.app.inject({ url, headers: { cookie } });
+
+async function saveAt(unitCode: string, day: string, now: Date, zero = false) {
+  const unit = (await findUnit(t.pool, unitCode))!;
+  await saveReport(t.pool, { unit, day, submissionId: randomUUID(), zero, figures: figures(), channel: 'api', by: 'test' }, now, tz);
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  [admin, command, pudong, grid01, wall, lujiazui] = (await Promise.all(['admin', 'command', 'pudong', 'grid01', 'wall', 'lujiazui'].map((u) => t.login(u)))) as [string, string, string, string, string, string];
+  const { rows } = await t.pool.query<{ street: string }>(
+    `SELECT parent_code AS street FROM areas WHERE level = 'community' AND code LIKE '310101%'
+      GROUP BY parent_code HAVING count(*) BETWEEN 5 AND 40 ORDER BY parent_code LIMIT 1`,
+  );
+  street = rows[0]!.street;
+  communities = (await t.pool.query<{ code: string }>(`SELECT code FROM areas WHERE parent_code = $1 ORDER BY code`, [street])).rows.map((r) => r.code);
+  t.app.live.publishReports = (updates) => published.push(...updates);
+});
+afterAll(() => t.close());
+
+describe('submission', () => {
+  it('keeps one report per unit and day: a resubmission is a correction with two versions; a retry changes nothing', async () => {
+    const day = pastDay(3);
+    const unit = communities[0]!;
+    const first = randomUUID();
+    const r1 = await put(command, unit, day, { submissionId: first, figures: figures({ homeQuarantine: 2 }) });
+    expect(r1.statusCode).toBe(200);
+    expect(json<DailyReport>(r1)).toMatchObject({ version: 1, status: 'late', zero: false, duplicate: false });
+    const retry = json<DailyReport>(await put(command, unit, day, { submissionId: first, figures: figures({ homeQuarantine: 9 }) }));
+    expect(retry).toMatchObject({ version: 1, duplicate: true, figures: { homeQuarantine: 2 } });
+    const r2 = json<DailyReport>(await put(admin, unit, day, { submissionId: randomUUID(), figures: figures({ homeQuarantine: 3, notes: '更正' }) }));
+    expect(r2).toMatchObject({ version: 2, status: 'late', firstSubmittedBy: 'command', updatedBy: 'admin', figures: { homeQuarantine: 3, notes: '更正' } });
+    expect(r2.versions!.map((v) => [v.version, v.submittedBy, v.figures.homeQuarantine])).toEqual([[1, 'command', 2], [2, 'admin', 3]]);
+    const { rows } = await t.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM daily_reports WHERE unit_code = $1 AND day = $2', [unit, day]);
+    expect(rows[0]!.n).toBe(1);
+    // The same submission id for another unit's report is a conflict.
+    expect((await put(command, communities[1]!, day, { submissionId: first, zero: true })).statusCode).toBe(409);
+  });
+
+  it('takes an explicit zero report, and refuses bad input with 4xx', async () => {
+    const day = pastDay(4);
+    const zero = json<DailyReport>(await put(command, communities[1]!, day, { submissionId: randomUUID(), zero: true, notes: '无异常' }));
+    expect(zero).toMatchObject({ zero: true, figures: { ...figures(), notes: '无异常' } });
+    const bad = [
+      { submissionId: randomUUID() },
+      { submissionId: randomUUID(), zero: true, figures: figures({ centralised: 1 }) },
+      { submissionId: randomUUID(), figures: { ...figures(), centralised: -1 } },
+      { submissionId: randomUUID(), figures: { ...figures(), extra: 1 } },
+      { submissionId: 'not-a-uuid', zero: true },
+    ];
+    for (const body of bad) expect((await put(command, communities[2]!, day, body)).statusCode).toBe(400);
+    expect((await put(command, communities[2]!, '2026-02-30', { submissionId: randomUUID(), zero: true })).statusCode).toBe(400);
+    expect((await put(command, communities[2]!, '2999-01-01', { submissionId: randomUUID(), zero: true })).statusCode).toBe(400);
+    expect((await put(command, '310101999999', day, { submissionId: randomUUID(), zero: true })).statusCode).toBe(404);
+    expect((await put(wall, communities[2]!, day, { submissionId: randomUUID(), zero: true })).statusCode).toBe(403);
+  });
+
+  it('scopes units: pudong and grid01 cannot report for Huangpu; grid01 reports for its own community', async () => {
+    const day = pastDay(5);
+    expect((await put(pudong, communities[0]!, day, { submissionId: randomUUID(), zero: true })).statusCode).toBe(403);
+    expect((await put(grid01, '310115004002', day, { submissionId: randomUUID(), zero: true })).statusCode).toBe(403);
+    expect((await put(grid01, '310115004001', day, { submissionId: randomUUID(), zero: true })).statusCode).toBe(200);
+    expect((await get(grid01, `/api/reports/compliance?area=310115004&day=${day}`)).statusCode).toBe(403);
+    const own = json<Compliance>(await get(grid01, `/api/reports/compliance?area=310115004001&day=${day}`));
+    expect(own.units.map((u) => [u.unitCode, u.status])).toEqual([['310115004001', 'late']]);
+    expect((await get(pudong, `/api/reports/compliance?area=310101&day=${day}`)).statusCode).toBe(403);
+  });
+
+  it('signs off street first, then district', async () => {
+    const day = pastDay(3);
+    const unit = communities[0]!;
+    const url = `/api/reports/${unit}/${day}/sign-off`;
+    expect((await t.app.inject({ method: 'POST', url, headers: { cookie: command }, payload: { level: 'district' } })).statusCode).toBe(409);
+    expect((await t.app.inject({ method: 'POST', url, headers: { cookie: pudong }, payload: { level: 'street' } })).statusCode).toBe(403);
+    const street1 = json<DailyReport>(await t.app.inject({ method: 'POST', url, headers: { cookie: command }, payload: { level: 'street' } }));
+    expect(street1.streetSignOff?.by).toBe('command');
+    const district = json<DailyReport>(await t.app.inject({ method: 'POST', url, headers: { cookie: admin }, payload: { level: 'district' } }));
+    expect(district.districtSignOff?.by).toBe('admin');
+    expect((await t.app.inject({ method: 'POST', url: `/api/reports/${communities[3]!}/${day}/sign-off`, headers: { cookie: admin }, payload: { level: 'street' } })).statusCode).toBe(404);
+  });
+});
+
+describe('deadlines in the city time zone', () => {
+  it('08:59 is on time, 09:01 late; an inherited 00:30 deadline across midnight; whatever the server time zone', async () => {
+    const savedTz = process.env.TZ;
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      const day = pastDay(40);
+      await saveAt(communities[0]!, day, at(day, '08:59'));
+      await saveAt(communities[1]!, day, at(day, '09:01'));
+      // A deadline on the street at 00:30 holds for its communities: 23:50 the evening before is on time.
+      await t.app.inject({ method: 'PUT', url: `/api/reports/deadlines/${street}`, headers: { cookie: command }, payload: { deadline: '00:30' } });
+      const day2 = pastDay(41);
+      const path = (await findUnit(t.pool, communities[2]!))!.areaPath;
+      expect((await unitDeadline(t.pool, path, day2, tz)).toISOString()).toBe(`${pastDay(42)}T16:30:00.000Z`);
+      await saveAt(communities[2]!, day2, at(pastDay(42), '23:50'));
+      await saveAt(communities[3]!, day2, at(day2, '00:31'));
+      const inherited = await get(command, `/api/reports/deadlines/${communities[2]!}`);
+      expect(json(inherited)).toEqual({ area: communities[2]!, deadline: '00:30', setOn: street });
+      await t.app.inject({ method: 'DELETE', url: `/api/reports/deadlines/${street}`, headers: { cookie: command } });
+      expect(json(await get(command, `/api/reports/deadlines/${communities[2]!}`))).toEqual({ area: communities[2]!, deadline: '09:00', setOn: null });
+
+      const c1 = json<Compliance>(await get(command, `/api/reports/compliance?area=${street}&day=${day}`));
+      expect(c1.units.slice(0, 2).map((u) => u.status)).toEqual(['on_time', 'late']);
+      const c2 = json<Compliance>(await get(command, `/api/reports/compliance?area=${street}&day=${day2}`));
+      expect(c2.units.slice(2, 4).map((u) => u.status)).toEqual(['on_time', 'late']);
+    } finally {
+      process.env.TZ = savedTz;
+      if (savedTz === undefined) delete process.env.TZ;
+    }
+  });
+});
+
+describe('compliance, on-time rate and escalation', () => {
+  it('counts exactly on a small example', async () => {
+    const day = pastDay(50);
+    const n = communities.length;
+    await saveAt(communities[0]!, day, at(day, '08:00'), true);
+    await saveAt(communities[1]!, day, at(day, '08:30'));
+    await saveAt(communities[2]!, day, at(day, '10:00'));
+    const c = json<Compliance>(await get(command, `/api/reports/compliance?area=${street}&day=${day}`));
+    expect(c.totals).toEqual({ expected: n, reported: 3, onTime: 2, late: 1, missing: n - 3, pending: 0, zero: 1 });
+    const district = json<Compliance>(await get(command, `/api/reports/compliance?area=310101&day=${day}`));
+    expect(district.children.find((x) => x.area === street)).toMatchObject({ expected: n, onTime: 2, late: 1, missing: n - 3, zero: 1 });
+    const missingOnly = json<Compliance>(await get(command, `/api/reports/compliance?area=${street}&day=${day}&status=missing`));
+    expect(missingOnly.units.map((u) => u.unitCode)).toEqual(communities.slice(3));
+
+    // Two days: day (2 on time, 1 late) and the day after (1 on time).
+    const next = pastDay(49);
+    await saveAt(communities[0]!, next, at(next, '07:00'));
+    const rate = json<OnTimeRate>(await get(command, `/api/reports/on-time-rate?area=${street.slice(0, 6)}&from=${day}&to=${next}`));
+    const row = rate.rows.find((r) => r.area === street)!;
+    expect(rate.days).toBe(2);
+    expect(row).toEqual({
+      area: street, name: row.name, level: 'street', expected: 2 * n, reported: 4, onTime: 3, late: 1,
+      reportingRate: Math.round((4 / (2 * n)) * 10_000) / 10_000, onTimeRate: Math.round((3 / (2 * n)) * 10_000) / 10_000,
+    });
+    expect((await get(command, `/api/reports/on-time-rate?area=${street}&from=${next}&to=${day}`)).statusCode).toBe(400);
+  });
+
+  it('reminds before the deadline, escalates once to the street then the district, and a late report stops it', async () => {
+    const day = pastDay(0);
+    const yesterday = pastDay(1);
+    const streetPath = (await t.pool.query<{ path: string }>('SELECT path::text AS path FROM areas WHERE code = $1', [street])).rows[0]!.path;
+    // A deadline of its own, so the example does not depend on the hour the test runs at.
+    const unit = communities[communities.length - 1]!;
+    const alertsOf = async () => (await t.pool.query<{ kind: string }>(
+      `SELECT kind FROM alerts WHERE area_code = $1 AND day = $2 ORDER BY id`, [unit, day])).rows.map((r) => r.kind);
+    const deadline = await unitDeadline(t.pool, (await findUnit(t.pool, unit))!.areaPath, day, tz);
+    const minutes = (m: number) => new Date(deadline.getTime() + m * 60_000);
+    // Only this street is swept: the shared test database holds the whole city.
+    const sweepAt = (m: number) => [minutes(m), tz, undefined, streetPath] as const;
+
+    await sweepAndPublish(t.app, t.pool, ...sweepAt(-45));
+    expect(await alertsOf()).toEqual([]);
+    await sweepAndPublish(t.app, t.pool, ...sweepAt(-20));
+    await sweepAndPublish(t.app, t.pool, ...sweepAt(-10));
+    expect(await alertsOf()).toEqual(['report_reminder']);
+    published.length = 0;
+    const late = await sweepAndPublish(t.app, t.pool, ...sweepAt(5));
+    expect(await alertsOf()).toEqual(['report_reminder', 'report_late']);
+    expect(late.updates.find((u) => u.area === unit && u.day === day)).toMatchObject({ expected: 1, missing: 1 });
+    expect(published.some((u) => u.area === street && u.day === day)).toBe(true);
+    await sweepAndPublish(t.app, t.pool, ...sweepAt(6));
+    expect(await alertsOf()).toEqual(['report_reminder', 'report_late']);
+
+    // The unit reports late: status late, and no escalation to the district follows.
+    await saveAt(unit, day, minutes(30));
+    await sweepAndPublish(t.app, t.pool, ...sweepAt(200));
+    expect(await alertsOf()).toEqual(['report_reminder', 'report_late']);
+    const c = json<Compliance>(await get(command, `/api/reports/compliance?area=${unit}&day=${day}`));
+    expect(c.units[0]).toMatchObject({ unitCode: unit, status: 'late' });
+
+    // Another unit never reports: escalated to the district 2 h after the deadline, once.
+    const silent = communities[communities.length - 2]!;
+    await sweepAndPublish(t.app, t.pool, ...sweepAt(121));
+    await sweepAndPublish(t.app, t.pool, ...sweepAt(130));
+    const kinds = (await t.pool.query<{ kind: string }>(`SELECT kind FROM alerts WHERE area_code = $1 AND day = $2 ORDER BY id`, [silent, day])).rows.map((r) => r.kind);
+    expect(kinds.filter((k) => k === 'report_late')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'report_escalated')).toHaveLength(1);
+    // Yesterday's units were swept too (a late deadline's escalation falls after midnight): one each at most.
+    const dupes = await t.pool.query(`SELECT kind, source_id FROM alerts WHERE day IN ($1, $2) GROUP BY 1, 2 HAVING count(*) > 1`, [day, yesterday]);
+    expect(dupes.rowCount).toBe(0);
+    // Alerts are visible to the street office through the ordinary alert list.
+    const listed = await get(command, `/api/alerts?area=${street}&kind=report_escalated&status=all`);
+    expect(listed.statusCode).toBe(200);
+  });
+});
+
+describe('roll-up, prefill and Excel', () => {
+  it('sums units and flags a unit reporting fewer than the registry holds', async () => {
+    const day = pastDay(60);
+    const unit = communities[0]!;
+    const grid = (await t.pool.query<{ code: string; path: string }>(`SELECT code, path::text AS path FROM areas WHERE parent_code = $1 ORDER BY code LIMIT 1`, [unit])).rows[0]!;
+    await addAreaDayCounts(t.pool, [{ path: grid.path, day, deltas: { home_quarantine_in: 2 } }]);
+    const prefill = json<ReportPrefill>(await get(command, `/api/reports/${unit}/${day}/prefill`));
+    expect(prefill.figures).toMatchObject({ homeQuarantine: 2, centralised: 0 });
+    await put(command, unit, day, { submissionId: randomUUID(), figures: figures({ homeQuarantine: 1, centralised: 4 }) });
+    await put(command, communities[1]!, day, { submissionId: randomUUID(), figures: figures({ centralised: 3, abnormal: 1 }) });
+    const rollup = json<Rollup>(await get(command, `/api/reports/rollup?area=${street}&day=${day}`));
+    expect(rollup).toMatchObject({ reports: 2, expected: communities.length });
+    expect(rollup.sums).toMatchObject({ centralised: 7, homeQuarantine: 1, abnormal: 1 });
+    expect(rollup.inconsistencies.map((i) => [i.unitCode, i.field, i.reported, i.registry])).toEqual([[unit, 'homeQuarantine', 1, 2]]);
+    const district = json<Rollup>(await get(command, `/api/reports/rollup?area=310101&day=${day}`));
+    expect(district.children.find((c) => c.area === street)!.sums.centralised).toBe(7);
+  });
+
+  it('template → upload round trip, errors per cell, and a printable export read back', async () => {
+    const day = pastDay(70);
+    const unit = communities[1]!;
+    const template = await get(command, `/api/reports/${unit}/${day}/template.xlsx`);
+    expect(template.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(template.rawPayload as unknown as ExcelJS.Buffer);
+    const sheet = book.getWorksheet('日报')!;
+    expect(sheet.getRow(1).getCell(1).value).toBe('单位代码');
+    expect(sheet.getRow(2).getCell(1).value).toBe(unit);
+    expect(sheet.getCell('E2').dataValidation?.type).toBe('whole');
+    sheet.getCell('J2').value = 5; // 居家隔离
+    const upload = async (buffer: Buffer) => {
+      const boundary = 'reportboundary';
+      const body = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="r.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+        buffer, Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      return t.app.inject({ method: 'POST', url: `/api/reports/${unit}/${day}/upload`, headers: { cookie: command, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: body });
+    };
+    const filled = Buffer.from(await book.xlsx.writeBuffer());
+    const stored = json<DailyReport>(await upload(filled));
+    expect(stored).toMatchObject({ version: 1, figures: figures({ homeQuarantine: 5 }) });
+    expect(json<DailyReport>(await upload(filled)).duplicate).toBe(true);
+
+    // Download again: the stored figures come back.
+    const again = new ExcelJS.Workbook();
+    await again.xlsx.load((await get(command, `/api/reports/${unit}/${day}/template.xlsx`)).rawPayload as unknown as ExcelJS.Buffer);
+    expect(again.getWorksheet('日报')!.getCell('J2').value).toBe(5);
+
+    sheet.getCell('A2').value = communities[2]!;
+    sheet.getCell('F2').value = -3;
+    const bad = await upload(Buffer.from(await book.xlsx.writeBuffer()));
+    expect(bad.statusCode).toBe(400);
+    const fields = json<{ details: Array<{ row: number; field: string }> }>(bad).details.map((d) => `${d.row}:${d.field}`);
+    expect(fields).toEqual(expect.arrayContaining(['2:单位代码 (Unit code)']));
+
+    const exported = await get(command, `/api/reports/export.xlsx?area=${street}&day=${day}`);
+    expect(exported.statusCode).toBe(200);
+    const out = new ExcelJS.Workbook();
+    await out.xlsx.load(exported.rawPayload as unknown as ExcelJS.Buffer);
+    expect(out.worksheets.map((w) => w.name)).toEqual(['汇总', '各单位', '数据核对']);
+    const units = out.getWorksheet('各单位')!;
+    expect(String(units.getCell('A1').value)).toContain('疫情防控日报汇总表');
+    expect(units.pageSetup.printTitlesRow).toBe('3:3');
+    expect(units.pageSetup.orientation).toBe('landscape');
+    const rowOf = (code: string) => { let found = 0; units.eachRow((r, i) => { if (r.getCell(1).value === code) found = i; }); return found; };
+    expect(units.getRow(rowOf(unit)).getCell(3).value).toBe('迟报');
+    expect((units.getRow(rowOf(unit)).getCell(1).fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFFE699');
+    expect(units.getRow(rowOf(unit)).getCell(11).value).toBe(5);
+    const summary = out.getWorksheet('汇总')!;
+    expect(summary.getRow(summary.rowCount).getCell(1).value).toBe('合计');
+  });
+});
+
+describe('ledgers', () => {
+  it('lists a category masked per role, refuses the wall, and exports only for roles with the duty', async () => {
+    const day = pastDay(8);
+    const grid = '31011500400101';
+    const person = { id: randomUUID(), name: '王小明', idType: 'passport', idNumber: `E${Date.now() % 1e8}`, phone: '13812345678', address: '浦东新区潍坊路100号2楼', grid, category: 'overseas_arrival', arrivedOn: day, origin: '东京' };
+    const reg = await t.app.inject({ method: 'POST', url: '/api/people', headers: { cookie: command }, payload: { people: [person] } });
+    expect(reg.statusCode).toBe(200);
+    const url = `/api/ledgers/overseas_arrival?area=310115004001&from=${day}&to=${day}`;
+    const asGrid = json<{ total: number; items: Array<{ name: string; masked: boolean; phone: string }> }>(await get(grid01, url));
+    expect(asGrid.total).toBe(1);
+    expect(asGrid.items[0]).toMatchObject({ name: '王小明', masked: false, phone: '13812345678' });
+    const asCommand = json<{ items: Array<{ name: string; masked: boolean; phone: string }> }>(await get(command, url));
+    expect(asCommand.items[0]).toMatchObject({ name: '王**', masked: true, phone: '138****5678' });
+    expect((await get(wall, url)).statusCode).toBe(403);
+    expect((await get(lujiazui, url)).statusCode).toBe(403); // another street
+    expect((await get(command, '/api/ledgers/close_contact')).statusCode).toBe(400);
+
+    const xlsxUrl = `/api/ledgers/overseas_arrival.xlsx?area=310115004001&from=${day}&to=${day}`;
+    expect((await get(command, xlsxUrl)).statusCode).toBe(403);
+    const file = await get(grid01, xlsxUrl);
+    expect(file.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(file.rawPayload as unknown as ExcelJS.Buffer);
+    const sheet = book.getWorksheet('台账')!;
+    expect(String(sheet.getCell('A1').value)).toContain('境外入境人员台账');
+    expect(sheet.getRow(4).getCell(3).value).toBe('王小明');
+    expect(sheet.pageSetup.printTitlesRow).toBe('3:3');
+  });
+});
