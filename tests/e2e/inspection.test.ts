@@ -1,0 +1,171 @@
+// The inspection page (/inspection) in a real browser: the command centre plans a day of the demo
+// round with the route planner (POST /api/inspection/rounds/:id/plan — team leaders may not plan
+// the whole day, only lock and move their own stops), then 第一组's leader `team01` signs in, finds
+// their team preselected, opens the route sheet, records a visit at the first stop with every check
+// passed, and sees that site turn "passed" — in the sheet (data-status) and on the map (the pixel
+// at the stop's centre changes from the "never" grey to the "passed" green).
+//
+// The day is the last round day before today, so a visit on it is never in the future and every
+// run plans the same kind of day. One page throughout (SwiftShader is slow).
+// Screenshots: artifacts/e2e/inspection-*.png (look at them).
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { launchChromium } from '../helpers/chromium.ts';
+import { stepRoundDay } from '../../client/src/features/inspection/days.ts';
+import { statusColors } from '../../client/src/features/inspection/colors.ts';
+import type { DayPlans, RoundList } from '../../server/contracts/index.ts';
+
+const baseUrl = inject('baseUrl');
+const artifacts = path.resolve('artifacts', 'e2e');
+const idleTimeout = 90_000;
+const eventually = <T>(read: () => Promise<T>, timeout = 30_000) => expect.poll(read, { timeout, interval: 250 });
+
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+let day: string;
+let roundId: number;
+let firstStop: { siteId: number; position: [number, number] };
+
+const cityToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+
+async function screenshot(name: string): Promise<Buffer> {
+  return page.screenshot({ path: path.join(artifacts, `inspection-${name}.png`) });
+}
+
+/** Signs in through the login form; `landing` is the test id of the page that should follow. */
+async function signIn(username: string, landing: string): Promise<void> {
+  await page.getByTestId('login-form').waitFor();
+  await page.fill('input[name="username"]', username);
+  await page.fill('input[name="password"]', 'demo-password');
+  await page.click('button[type="submit"]');
+  await page.getByTestId(landing).waitFor({ timeout: idleTimeout });
+}
+
+/** The map is idle (tiles drawn), the site statuses are loaded, and deck.gl has drawn a frame since. */
+async function waitForMap(): Promise<void> {
+  await page.waitForFunction(() => window.__ecc !== undefined && !window.__ecc.map.isMoving(), undefined, { timeout: idleTimeout });
+  await page.waitForSelector('[data-testid="map"][data-idle="true"]', { timeout: idleTimeout });
+  await page.waitForSelector('.inspection-map[data-status-ready="true"]', { timeout: idleTimeout });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/** The colour on screen at a longitude/latitude (the map projects it to pixels). */
+async function colourAt(position: [number, number]): Promise<[number, number, number]> {
+  const point = await page.evaluate(([lon, lat]) => {
+    const map = window.__ecc!.map;
+    const p = map.project([lon, lat]);
+    const r = map.getCanvas().getBoundingClientRect();
+    return { x: Math.round(r.left + p.x), y: Math.round(r.top + p.y) };
+  }, position);
+  const image = PNG.sync.read(await page.screenshot());
+  const i = (point.y * image.width + point.x) * 4;
+  return [image.data[i] ?? 0, image.data[i + 1] ?? 0, image.data[i + 2] ?? 0];
+}
+
+const hexRgb = (hex: string): [number, number, number] => {
+  const v = Number.parseInt(hex.slice(1), 16);
+  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+};
+const distance = (a: [number, number, number], b: [number, number, number]) => Math.abs(a[0] - b[0]) + Math.abs(a[1] - b[1]) + Math.abs(a[2] - b[2]);
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  const rounds = (await (await fetch(`${baseUrl}/api/inspection/rounds`, { headers: { cookie: await apiCookie('command') } })).json()) as RoundList;
+  const round = rounds.items.find((r) => r.status === 'active');
+  if (!round) throw new Error('the demo round is missing from the test database');
+  roundId = round.id;
+  day = stepRoundDay(round, cityToday(), -1)!;
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });
+  page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function apiCookie(username: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'demo-password' }),
+  });
+  expect(response.status).toBe(200);
+  return response.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+describe('inspection page', () => {
+  it('lets the command centre plan the day for every team', async () => {
+    await page.goto(baseUrl);
+    await signIn('command', 'side-panel');
+    // From the map page through the link in its top bar.
+    await page.getByTestId('nav-inspection').click();
+    await page.getByTestId('inspection-page').waitFor({ timeout: idleTimeout });
+    expect(new URL(page.url()).pathname).toBe('/inspection');
+    await page.getByTestId('day-input').fill(day);
+    await eventually(() => page.locator('#plan-title').textContent()).toContain(day);
+    await eventually(() => page.getByTestId('plan-empty').count()).toBe(1);
+
+    await page.getByTestId('plan-day').click();
+    await page.getByTestId('plan-progress').waitFor({ timeout: 10_000 });
+    await page.getByTestId('plan-notes').waitFor({ timeout: 60_000 });
+    // Every team of the seed's round has a plan with 2–3 stops.
+    await eventually(() => page.locator('[data-testid^="team-plan-"]').count()).toBe(12);
+    const plans = (await page.evaluate(async ([r, d]) => (await fetch(`/api/inspection/rounds/${r}/plans?day=${d}`)).json(), [roundId, day] as const)) as DayPlans;
+    expect(plans.plans).toHaveLength(12);
+    for (const plan of plans.plans) expect(plan.stops.length, plan.teamName).toBeGreaterThanOrEqual(2);
+    const team1 = plans.plans.find((p) => p.teamId === 1)!;
+    const first = team1.stops.find((s) => s.seq === 1)!;
+    firstStop = { siteId: first.siteId, position: first.position };
+    await waitForMap();
+    await screenshot('01-planned');
+  });
+
+  it("opens team01's own route sheet and records a visit that turns the site green on the map", async () => {
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('sign-out').click();
+    await signIn('team01', 'inspection-page');
+    // 第一组 is team01's: preselected.
+    await eventually(() => page.getByTestId('team-select').inputValue()).toBe('1');
+    await eventually(() => page.locator('[data-testid^="team-plan-"]').count()).toBe(1);
+    await page.getByTestId('open-sheet-1').click();
+    const row = page.getByTestId(`sheet-stop-${firstStop.siteId}`);
+    await row.waitFor();
+    expect(await row.getAttribute('data-status')).toBe('never');
+    await waitForMap();
+    const before = await colourAt(firstStop.position);
+    expect(distance(before, hexRgb(statusColors.never)), `colour before: ${before}`).toBeLessThan(40);
+    await screenshot('02-route-sheet');
+
+    await page.getByTestId(`sheet-record-${firstStop.siteId}`).click();
+    const form = page.getByTestId('visit-form');
+    await form.waitFor();
+    for (const key of ['prevention', 'staff_on_duty', 'return_conditions']) await form.getByTestId(`check-${key}-pass`).check();
+    expect(await form.getByTestId('notice-fields').count()).toBe(0);
+    await screenshot('03-visit-form');
+    await form.getByTestId('visit-save').click();
+    await eventually(() => page.getByTestId('visit-form').count()).toBe(0);
+
+    await eventually(() => row.getAttribute('data-status')).toBe('passed');
+    await eventually(() => page.locator('[data-testid="status-legend"] [data-status="passed"]').getAttribute('data-count')).toBe('1');
+    await waitForMap();
+    await eventually(async () => distance(await colourAt(firstStop.position), hexRgb(statusColors.passed))).toBeLessThan(40);
+    await screenshot('04-visited');
+
+    // The visit is stored as recorded: all checks passed, no notice, for 第一组 on that day.
+    const visits = (await page.evaluate(async ([r, d]) => (await fetch(`/api/inspection/visits?round=${r}&team=1&day=${d}`)).json(), [roundId, day] as const)) as {
+      items: Array<{ siteId: number; results: Record<string, string>; notice: unknown; failed: boolean }>;
+    };
+    expect(visits.items).toHaveLength(1);
+    expect(visits.items[0]).toMatchObject({ siteId: firstStop.siteId, failed: false, notice: null, results: { prevention: 'pass', staff_on_duty: 'pass', return_conditions: 'pass' } });
+    expect(consoleErrors.filter((text) => !/status of 401/.test(text))).toEqual([]);
+  });
+});
