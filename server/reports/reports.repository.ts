@@ -260,6 +260,8 @@ export async function raiseReportAlerts(db: Queryable, days: string[], now: Date
            ('report_late', $2::timestamptz > u.deadline_at),
            ('report_escalated', $2::timestamptz > u.deadline_at + make_interval(mins => $5))) AS k(kind, due)
         WHERE k.due
+          -- raised before: skipped here rather than by the conflict, so a steady sweep writes nothing
+          AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.kind = k.kind AND a.source_id = md5('report/' || u.code || '/' || u.day)::uuid)
      )
      INSERT INTO alerts (kind, area_code, area_path, day, raised_at, source_id, details)
      SELECT due.kind, due.area_code, due.area_path, due.day, $2, md5('report/' || due.code || '/' || due.day)::uuid,

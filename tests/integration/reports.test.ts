@@ -320,3 +320,42 @@ describe('ledgers', () => {
     expect(sheet.pageSetup.printTitlesRow).toBe('3:3');
   });
 });
+
+describe('reporting units', () => {
+  it('makes a site and a street units, takes a community off, and tells the live feed on submission', async () => {
+    const day = pastDay(90);
+    const n = communities.length;
+    const expected = async () => json<Compliance>(await get(command, `/api/reports/compliance?area=${street}&day=${day}`)).totals.expected;
+    const unitPut = (cookie: string, code: string, active: boolean) =>
+      t.app.inject({ method: 'PUT', url: `/api/reports/units/${code}`, headers: { cookie }, payload: { active } });
+    const site = (await t.pool.query<{ id: number }>(
+      `SELECT s.id FROM sites s JOIN areas a ON a.code = $1 WHERE s.area_path <@ a.path ORDER BY s.id LIMIT 1`, [street])).rows[0]?.id;
+    expect(site).toBeDefined();
+    try {
+      expect((await unitPut(grid01, street, true)).statusCode).toBe(403);
+      expect((await unitPut(pudong, street, true)).statusCode).toBe(403);
+      expect((await unitPut(command, 'site-999999999', true)).statusCode).toBe(404);
+      expect(json(await unitPut(command, street, true))).toMatchObject({ code: street, active: true, kind: 'street', deadline: '09:00' });
+      expect(await expected()).toBe(n + 1);
+      expect(json(await unitPut(command, communities[0]!, false))).toEqual({ code: communities[0]!, active: false });
+      expect(await expected()).toBe(n);
+      expect((await put(command, communities[0]!, day, { submissionId: randomUUID(), zero: true })).statusCode).toBe(404);
+      if (site !== undefined) {
+        expect(json(await unitPut(command, `site-${site}`, true))).toMatchObject({ code: `site-${site}`, kind: 'site' });
+        expect(await expected()).toBe(n + 1);
+        const prefill = json<ReportPrefill>(await get(command, `/api/reports/site-${site}/${day}/prefill`));
+        expect(prefill.figures.centralised).toBe(0);
+        published.length = 0;
+        expect((await put(command, `site-${site}`, day, { submissionId: randomUUID(), zero: true })).statusCode).toBe(200);
+        const update = published.find((u) => u.area === street && u.day === day);
+        expect(update).toMatchObject({ expected: n + 1, reported: 1, late: 1, zero: 1 });
+        expect(published.some((u) => u.area === '310000')).toBe(true);
+      }
+    } finally {
+      await unitPut(command, street, false);
+      await unitPut(command, communities[0]!, true);
+      if (site !== undefined) await unitPut(command, `site-${site}`, false);
+    }
+    expect(await expected()).toBe(n);
+  });
+});
