@@ -259,6 +259,11 @@ export default async function reportsRoutes(app: FastifyInstance, deps: { pool: 
       await unitInScope(user, unitCode);
       const report = await repo.findReport(pool, unitCode, day, true);
       if (!report) throw notFound(`Unit ${unitCode} has not reported for ${day} / 该单位当日未报送`);
+      // Free-text notes may name people: the wall display, which never shows a person, does not get them.
+      if (user.role === 'wall') {
+        const { notes: _n, ...figures } = report.figures;
+        return { ...report, figures, versions: report.versions?.map(({ figures: { notes: _v, ...f }, ...v }) => ({ ...v, figures: f })) };
+      }
       return report;
     },
   );

@@ -72,6 +72,9 @@ describe('submission', () => {
     const day = pastDay(4);
     const zero = json<DailyReport>(await put(command, communities[1]!, day, { submissionId: randomUUID(), zero: true, notes: '无异常' }));
     expect(zero).toMatchObject({ zero: true, figures: { ...figures(), notes: '无异常' } });
+    const onWall = json<DailyReport>(await get(wall, `/api/reports/${communities[1]!}/${day}`));
+    expect(onWall.figures).toEqual(figures());
+    expect(onWall.versions![0]!.figures.notes).toBeUndefined();
     const bad = [
       { submissionId: randomUUID() },
       { submissionId: randomUUID(), zero: true, figures: figures({ centralised: 1 }) },
