@@ -4,7 +4,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Compile } from 'typebox/compile';
 import { ErrorResponse } from '../contracts/common.ts';
 import type { Role } from '../contracts/auth.ts';
 import {
@@ -26,6 +25,7 @@ import { personalFieldsFor, seesPersonalData } from '../privacy/masking.ts';
 import { importSheet, readUploadedSheet, registerSheetUploads } from '../sheets/index.ts';
 import { cityStamp, dailyExport, figureLabels, ledgerExport, reportSheet, reportTemplate } from './report-sheet.ts';
 import { publishReportStatus, sweepAndPublish } from './sweeper.ts';
+import { checkSubmission, zeroFigures } from './report-checks.ts';
 import * as repo from './reports.repository.ts';
 
 declare module '../realtime/index.ts' {
@@ -51,32 +51,12 @@ const maxRateDays = 366;
 /** How far back a report may be submitted or corrected. */
 const maxReportAgeDays = 366;
 
-const figuresCheck = Compile(ReportFigures);
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const attachment = (ascii: string, zh: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(zh)}`;
 
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-const zeroFigures = (notes?: string): ReportFigures => ({ ...repo.zeroSums(), ...(notes ? { notes } : {}) });
 const rate = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
-
-/** What a submission says, checked: a zero report or a full set of figures. */
-export function checkSubmission(body: { zero?: boolean; figures?: unknown; notes?: string }): { zero: boolean; figures: ReportFigures } | { field: string; message: string } {
-  if (body.zero === true) {
-    if (body.figures !== undefined) {
-      const nonZero = reportFigureKeys.find((k) => (body.figures as Record<string, unknown>)[k] !== 0);
-      if (nonZero) return { field: `figures.${nonZero}`, message: '零报告各项应为 0，或不填 figures / a zero report carries no figures (or all 0)' };
-    }
-    return { zero: true, figures: zeroFigures(body.notes) };
-  }
-  if (body.figures === undefined) return { field: 'figures', message: '请填写各项数字，或提交零报告 (zero: true) / give the figures, or send a zero report' };
-  if (!figuresCheck.Check(body.figures)) {
-    const first = figuresCheck.Errors(body.figures)[0];
-    const field = `figures${(first?.instancePath ?? '').replaceAll('/', '.')}`;
-    return { field, message: `${first?.message ?? 'is invalid'} / 数值无效` };
-  }
-  return { zero: false, figures: body.figures };
-}
 
 export default async function reportsRoutes(app: FastifyInstance, deps: { pool: Pool; config: Config }) {
   const { pool, config } = deps;
@@ -244,7 +224,7 @@ export default async function reportsRoutes(app: FastifyInstance, deps: { pool: 
       reportDay(day, new Date());
       const unit = await unitInScope(user, unitCode);
       const checked = checkSubmission(request.body);
-      if ('field' in checked) throw new AppError(400, 'validation_failed', checked.message, [{ field: checked.field, message: checked.message }]);
+      if ('errors' in checked) throw new AppError(400, 'validation_failed', `The report is invalid: ${checked.errors.map((e) => e.field).join(', ')} / 报告内容有误`, checked.errors);
       return submit(user, unit, day, request.body.submissionId, checked, 'api');
     },
   );
@@ -346,7 +326,7 @@ export default async function reportsRoutes(app: FastifyInstance, deps: { pool: 
           if (record.unitCode !== unitCode) problems.push({ index, field: 'unitCode', message: `应为 ${unitCode} / must be ${unitCode}` });
           if (record.day !== day) problems.push({ index, field: 'day', message: `应为 ${day} / must be ${day}` });
           const result = checkSubmission(record as { zero?: boolean; figures?: unknown; notes?: string });
-          if ('field' in result) problems.push({ index, field: result.field, message: result.message });
+          if ('errors' in result) problems.push(...result.errors.map((e) => ({ index, ...e })));
           return result;
         });
         if (problems.length > 0 || mode === 'check-only') return { stored: false, errors: problems };
