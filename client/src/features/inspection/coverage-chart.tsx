@@ -36,7 +36,8 @@ function option(p: CoverageBars): EChartsCoreOption {
       data: p.names,
       axisTick: { show: false },
       axisLine: { lineStyle: { color: '#2b4a78' } },
-      axisLabel: { ...axisLabel, color: '#c8d6ea' },
+      // districts with nothing inspected this week in red, as in the table
+      axisLabel: { ...axisLabel, color: (_value: unknown, index: number) => (p.missed[index] ? '#fca5a5' : '#c8d6ea') },
     },
     series: [
       { type: 'bar', name: p.labels.inScope, data: p.inScope, barGap: '-100%', barMaxWidth: font(14), itemStyle: { color: '#1d3152' }, z: 1 },

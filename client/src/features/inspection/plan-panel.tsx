@@ -222,7 +222,7 @@ function StopRow(props: StopRowProps) {
             {t(`inspection.status.${props.status}`)}
           </span>
           {stop.locked ? <span className="tag">{t('inspection.stop.locked')}</span> : null}
-          {props.why && props.why !== 'priority' ? <span className="tag">{t(`inspection.inPlan.${props.why}`)}</span> : null}
+          {props.why && props.why !== 'priority' && !(props.why === 'locked' && stop.locked) ? <span className="tag">{t(`inspection.inPlan.${props.why}`)}</span> : null}
           {visited ? <span className="tag tag-ok">{t('inspection.stop.visited')}</span> : null}
         </div>
         <PriorityWhy site={props.priority} />
