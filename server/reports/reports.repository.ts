@@ -238,12 +238,15 @@ export async function registryArrivals(db: Queryable, areaPaths: string[], day: 
 export interface SweepTimes {
   reminderMinutesBefore: number;
   districtMinutesAfter: number;
+  /** an alert more than this long overdue (the sweeper was down) is no longer raised */
+  catchUpHours: number;
 }
 
 /**
  * Raises, for every unit without a report for `days`: a reminder from `reminderMinutesBefore` before
  * its deadline until the deadline, `report_late` (to the street office) once the deadline has passed,
- * `report_escalated` (to the district) `districtMinutesAfter` later. Idempotent: one alert per unit,
+ * `report_escalated` (to the district) `districtMinutesAfter` later; each only within `catchUpHours`
+ * of becoming due. Idempotent: one alert per unit,
  * day and kind (source id = md5(unit/day)). Returns the new alerts with their unit's path.
  */
 export async function raiseReportAlerts(db: Queryable, days: string[], now: Date, timeZone: string, times: SweepTimes, scopePath: string | null = null): Promise<Array<{ id: number; kind: string; day: string; areaPath: string }>> {
@@ -256,10 +259,12 @@ export async function raiseReportAlerts(db: Queryable, days: string[], now: Date
      ), due AS (
        SELECT u.*, k.kind
          FROM u CROSS JOIN LATERAL (VALUES
-           ('report_reminder', $2::timestamptz >= u.deadline_at - make_interval(mins => $4) AND $2::timestamptz < u.deadline_at),
-           ('report_late', $2::timestamptz > u.deadline_at),
-           ('report_escalated', $2::timestamptz > u.deadline_at + make_interval(mins => $5))) AS k(kind, due)
-        WHERE k.due
+           ('report_reminder', u.deadline_at - make_interval(mins => $4), $2::timestamptz < u.deadline_at),
+           ('report_late', u.deadline_at + interval '1 microsecond', true),
+           ('report_escalated', u.deadline_at + make_interval(mins => $5) + interval '1 microsecond', true)) AS k(kind, due_at, still)
+        WHERE $2::timestamptz >= k.due_at AND k.still
+          -- catch-up window: a server that was down does not raise yesterday's alerts hours later
+          AND k.due_at > $2::timestamptz - make_interval(hours => $7)
           -- raised before: skipped here rather than by the conflict, so a steady sweep writes nothing
           AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.kind = k.kind AND a.source_id = md5('report/' || u.code || '/' || u.day)::uuid)
      )
@@ -270,7 +275,7 @@ export async function raiseReportAlerts(db: Queryable, days: string[], now: Date
        FROM due
      ON CONFLICT (kind, source_id) DO NOTHING
      RETURNING id, kind, to_char(day, 'YYYY-MM-DD') AS day, area_path::text AS "areaPath"`,
-    [days, now, timeZone, times.reminderMinutesBefore, times.districtMinutesAfter, scopePath],
+    [days, now, timeZone, times.reminderMinutesBefore, times.districtMinutesAfter, scopePath, times.catchUpHours],
   );
   return rows;
 }

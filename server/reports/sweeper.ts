@@ -7,7 +7,7 @@ import { cityDay } from '../infra/city-time.ts';
 import type { ReportsUpdate } from '../contracts/reports.ts';
 import { ancestorsOf, complianceOfAreas, raiseReportAlerts, type SweepTimes } from './reports.repository.ts';
 
-export const defaultSweepTimes: SweepTimes = { reminderMinutesBefore: 30, districtMinutesAfter: 120 };
+export const defaultSweepTimes: SweepTimes = { reminderMinutesBefore: 30, districtMinutesAfter: 120, catchUpHours: 12 };
 
 /**
  * Raises the reminders and escalations due at `now` for the city's today and yesterday (a late

@@ -212,6 +212,13 @@ describe('compliance, on-time rate and escalation', () => {
     const kinds = (await t.pool.query<{ kind: string }>(`SELECT kind FROM alerts WHERE area_code = $1 AND day = $2 ORDER BY id`, [silent, day])).rows.map((r) => r.kind);
     expect(kinds.filter((k) => k === 'report_late')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'report_escalated')).toHaveLength(1);
+    // The sweeper was down: 12.5 h after a deadline, the street's alert (due 12.5 h ago) is past the
+    // 12 h catch-up window and is not raised; the district's (due 10.5 h ago) still is.
+    const earlier = pastDay(2);
+    const earlierDeadline = await unitDeadline(t.pool, (await findUnit(t.pool, communities[4]!))!.areaPath, earlier, tz);
+    await sweepAndPublish(t.app, t.pool, new Date(earlierDeadline.getTime() + 12.5 * 3600_000), tz, undefined, streetPath);
+    const caughtUp = (await t.pool.query<{ kind: string }>(`SELECT kind FROM alerts WHERE area_code = $1 AND day = $2`, [communities[4]!, earlier])).rows;
+    expect(caughtUp.map((r) => r.kind)).toEqual(['report_escalated']);
     // Yesterday's units were swept too (a late deadline's escalation falls after midnight): one each at most.
     const dupes = await t.pool.query(`SELECT kind, source_id FROM alerts WHERE day IN ($1, $2) GROUP BY 1, 2 HAVING count(*) > 1`, [day, yesterday]);
     expect(dupes.rowCount).toBe(0);
