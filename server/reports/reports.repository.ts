@@ -123,7 +123,7 @@ export async function signOff(db: Queryable, unitCode: string, day: string, leve
 /** Every unit in (or at) the area with its status for the day at `now`. */
 export async function unitStatuses(db: Queryable, scopePath: string, day: string, now: Date, timeZone: string): Promise<Array<UnitStatusRow & { areaPath: string }>> {
   const { rows } = await db.query<UnitStatusRow & { areaPath: string }>(
-    `WITH u AS (
+    `WITH u AS MATERIALIZED (
        SELECT u.*, ${deadlineOf('$2', 'u.area_path', '$4')} AS deadline_at
          FROM reporting_units u WHERE u.area_path <@ $1::ltree
      )
@@ -144,7 +144,7 @@ export async function unitStatuses(db: Queryable, scopePath: string, day: string
 export async function complianceOfAreas(db: Queryable, areaCodes: string[], day: string, now: Date, timeZone: string): Promise<Array<{ area: string; day: string } & ComplianceCounts>> {
   const { rows } = await db.query<{ area: string; day: string } & ComplianceCounts>(
     `WITH t AS (SELECT code, path FROM areas WHERE code = ANY($1::text[])),
-     u AS (
+     u AS MATERIALIZED (
        SELECT t.code AS target, u.code, ${deadlineOf('$2', 'u.area_path', '$4')} AS deadline_at
          FROM t JOIN reporting_units u ON u.area_path <@ t.path
      )
@@ -251,11 +251,14 @@ export interface SweepTimes {
  */
 export async function raiseReportAlerts(db: Queryable, days: string[], now: Date, timeZone: string, times: SweepTimes, scopePath: string | null = null): Promise<Array<{ id: number; kind: string; day: string; areaPath: string }>> {
   const { rows } = await db.query<{ id: number; kind: string; day: string; areaPath: string }>(
-    `WITH u AS (
-       SELECT u.code, u.area_code, u.area_path, u.site_id, u.name, d.day, ${deadlineOf('d.day', 'u.area_path', '$3')} AS deadline_at
-         FROM reporting_units u CROSS JOIN unnest($1::date[]) AS d(day)
-        WHERE NOT EXISTS (SELECT 1 FROM daily_reports r WHERE r.unit_code = u.code AND r.day = d.day)
-          AND ($6::ltree IS NULL OR u.area_path <@ $6::ltree)
+    `WITH units AS MATERIALIZED (
+       -- each unit's deadline looked up once (MATERIALIZED: not once per use below)
+       SELECT u.code, u.area_code, u.area_path, u.site_id, u.name, report_deadline(u.area_path) AS deadline
+         FROM reporting_units u WHERE $6::ltree IS NULL OR u.area_path <@ $6::ltree
+     ), u AS MATERIALIZED (
+       SELECT units.*, d.day, ((d.day + units.deadline) AT TIME ZONE $3) AS deadline_at
+         FROM units CROSS JOIN unnest($1::date[]) AS d(day)
+        WHERE NOT EXISTS (SELECT 1 FROM daily_reports r WHERE r.unit_code = units.code AND r.day = d.day)
      ), due AS (
        SELECT u.*, k.kind
          FROM u CROSS JOIN LATERAL (VALUES
