@@ -154,6 +154,7 @@ export const OnTimeRateQuery = Type.Object({
   area: Type.Optional(AreaCode),
   from: DayString,
   to: DayString,
+  level: Type.Optional(Type.Enum(['district', 'street', 'community'], { description: 'rows for every area of this level in the area (e.g. every street of the city); default: the child areas' })),
 });
 export const OnTimeRateRow = Type.Object({
   area: Type.String(),
@@ -172,7 +173,7 @@ export const OnTimeRate = Type.Object({
   to: Type.String({ description: 'the last day counted: the day asked, or today when that is later' }),
   days: Type.Integer(),
   total: OnTimeRateRow,
-  rows: Type.Array(OnTimeRateRow, { description: 'one per child area (districts of the city, streets of a district, ...)' }),
+  rows: Type.Array(OnTimeRateRow, { description: 'one per child area (districts of the city, streets of a district, ...), or per area of the level asked' }),
 });
 export type OnTimeRate = Static<typeof OnTimeRate>;
 

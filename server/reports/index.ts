@@ -380,7 +380,7 @@ export default async function reportsRoutes(app: FastifyInstance, deps: { pool: 
       const today = cityDay(new Date(), tz);
       const to = asked > today ? today : asked;
       const days = to < from ? 0 : daysBetween(from, to) + 1;
-      const rows = (await repo.reportingRates(pool, scope.code, from, to)).map((r) => {
+      const rows = (await repo.reportingRates(pool, scope.code, from, to, request.query.level ?? null)).map((r) => {
         const expected = r.units * days;
         return {
           area: r.area, name: r.name, level: r.level as 'city', expected, reported: r.reported, onTime: r.onTime, late: r.reported - r.onTime,

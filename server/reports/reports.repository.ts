@@ -171,12 +171,15 @@ export interface RateRow {
   onTime: number;
 }
 
-/** Units and reports over [from, to] of the area and each child area, in one statement. */
-export async function reportingRates(db: Queryable, areaCode: string, from: string, to: string): Promise<RateRow[]> {
+/** Units and reports over [from, to] of the area and each child area (or each area of `level` in it), in one statement. */
+export async function reportingRates(db: Queryable, areaCode: string, from: string, to: string, level: string | null = null): Promise<RateRow[]> {
   const { rows } = await db.query<RateRow>(
     `WITH t AS (
        SELECT code, name, level, path, 0 AS n FROM areas WHERE code = $1
-       UNION ALL SELECT code, name, level, path, 1 FROM areas WHERE parent_code = $1
+       UNION ALL
+       SELECT c.code, c.name, c.level, c.path, 1 FROM areas c
+        WHERE CASE WHEN $4::text IS NULL THEN c.parent_code = $1
+                   ELSE c.level = $4 AND c.path <@ (SELECT path FROM areas WHERE code = $1) AND c.code <> $1 END
      )
      SELECT t.code AS area, t.name, t.level,
             (SELECT count(*) FROM reporting_units u WHERE u.area_path <@ t.path)::int AS units,
@@ -186,7 +189,7 @@ export async function reportingRates(db: Queryable, areaCode: string, from: stri
              AND EXISTS (SELECT 1 FROM reporting_units u WHERE u.code = r.unit_code)
       GROUP BY t.code, t.name, t.level, t.path, t.n
       ORDER BY t.n, t.code`,
-    [areaCode, from, to],
+    [areaCode, from, to, level],
   );
   return rows;
 }

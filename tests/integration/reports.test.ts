@@ -169,7 +169,12 @@ describe('compliance, on-time rate and escalation', () => {
       area: street, name: row.name, level: 'street', expected: 2 * n, reported: 4, onTime: 3, late: 1,
       reportingRate: Math.round((4 / (2 * n)) * 10_000) / 10_000, onTimeRate: Math.round((3 / (2 * n)) * 10_000) / 10_000,
     });
+    const streets = json<OnTimeRate>(await get(command, `/api/reports/on-time-rate?area=310000&level=street&from=${day}&to=${next}`));
+    expect(streets.rows.find((r) => r.area === street)).toEqual(row);
+    expect(streets.rows.every((r) => r.level === 'street')).toBe(true);
+    expect(streets.total).toMatchObject({ area: '310000', level: 'city' });
     expect((await get(command, `/api/reports/on-time-rate?area=${street}&from=${next}&to=${day}`)).statusCode).toBe(400);
+    expect((await get(command, `/api/reports/on-time-rate?area=${street}&from=${day}&to=${next}&level=grid`)).statusCode).toBe(400);
   });
 
   it('reminds before the deadline, escalates once to the street then the district, and a late report stops it', async () => {
