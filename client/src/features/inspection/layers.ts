@@ -6,6 +6,7 @@ import type { Layer, PickingInfo } from '@deck.gl/core';
 import type { AreaChildren, DayPlan, SiteStatus, Team } from '../../../../server/contracts/index.ts';
 import { labelFontFamily } from '../areas/layers.ts';
 import { coverageColor, rgb, statusColors, teamColor } from './colors.ts';
+import { routePath } from './route-path.ts';
 
 type LonLat = [number, number];
 
@@ -39,13 +40,6 @@ export interface InspectionLayerInput {
   selectedSiteId: number | null;
   scale: number;
   onClickStop: (siteId: number, teamId: number) => void;
-}
-
-/** The line of a team's day in visiting order: from its base, through its stops, back to its base. */
-export function routePath(plan: DayPlan, base: LonLat | undefined): LonLat[] {
-  const stops = [...plan.stops].sort((a, b) => a.seq - b.seq).map((s) => s.position as LonLat);
-  if (stops.length === 0) return [];
-  return base ? [base, ...stops, base] : stops;
 }
 
 export function buildInspectionLayers(input: InspectionLayerInput): Layer[] {

@@ -1,6 +1,8 @@
 // A team's route sheet for the day (督查路线单): who, which vehicle, the stops in order with planned
 // and recorded times and results, the timeline; printable (styles.css @media print) and the day's
 // sheet submitted from here (late after the round's deadline, e.g. 16:00).
+import { useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { DayPlan, Round, SheetList, SiteStatus, Team, Visit } from '../../../../server/contracts/index.ts';
 import { useLanguage } from '../../lib/i18n.ts';
@@ -10,6 +12,28 @@ import { statusColors, teamColor } from './colors.ts';
 import type { PlanStop } from './plan-panel.tsx';
 import { clock } from './time.ts';
 import { Timeline } from './timeline.tsx';
+
+/**
+ * The map as it is on screen (basemap + deck.gl routes), as one PNG for the printed sheet: a live
+ * WebGL canvas does not print reliably (it is scaled or blank on paper). Both canvases keep their
+ * drawing buffer long enough to be read right after a frame; null if the map is not there.
+ */
+function snapshotMap(): string | null {
+  const canvases = [...document.querySelectorAll<HTMLCanvasElement>('.inspection-map .map-canvas canvas')];
+  const first = canvases[0];
+  if (!first || first.width === 0) return null;
+  const out = document.createElement('canvas');
+  out.width = first.width;
+  out.height = first.height;
+  const context = out.getContext('2d');
+  if (!context) return null;
+  for (const canvas of canvases) context.drawImage(canvas, 0, 0, out.width, out.height);
+  try {
+    return out.toDataURL('image/png');
+  } catch {
+    return null;
+  }
+}
 
 export interface RouteSheetProps {
   round: Round;
@@ -28,6 +52,19 @@ export function RouteSheet({ round, day, team, plan, visits, sheets, statuses, c
   const language = useLanguage();
   const submit = useSubmitSheet();
   const now = useNow(30_000);
+  const [mapImage, setMapImage] = useState<string | null>(null);
+  const mapImageRef = useRef<HTMLImageElement>(null);
+  // Ctrl+P as well as the button: take the snapshot before the page is laid out for paper.
+  useEffect(() => {
+    const onBeforePrint = () => flushSync(() => setMapImage(snapshotMap()));
+    window.addEventListener('beforeprint', onBeforePrint);
+    return () => window.removeEventListener('beforeprint', onBeforePrint);
+  }, []);
+  const print = async () => {
+    flushSync(() => setMapImage(snapshotMap()));
+    await mapImageRef.current?.decode().catch(() => undefined);
+    window.print();
+  };
   const visitBySite = new Map(visits.map((v) => [v.siteId, v]));
   const unsubmitted = visits.filter((v) => v.submittedAt === null);
   const deadline = sheets?.deadline ? new Date(sheets.deadline) : null;
@@ -46,7 +83,7 @@ export function RouteSheet({ round, day, team, plan, visits, sheets, statuses, c
           <div className="muted sheet-round">{round.name}</div>
         </div>
         <div className="sheet-tools no-print">
-          <button type="button" className="button" onClick={() => window.print()} data-testid="print-sheet">
+          <button type="button" className="button" onClick={() => void print()} data-testid="print-sheet">
             {t('inspection.sheet.print')}
           </button>
         </div>
@@ -61,6 +98,7 @@ export function RouteSheet({ round, day, team, plan, visits, sheets, statuses, c
         <div><dt>{t('inspection.sheet.deadline')}</dt><dd>{round.sheetDeadline}</dd></div>
       </dl>
 
+      {mapImage && plan ? <img ref={mapImageRef} className="print-only sheet-map" src={mapImage} alt={t('inspection.sheet.mapAlt', { team: team.name })} /> : null}
       {!plan ? (
         <p className="muted empty" data-testid="sheet-empty">{t('inspection.sheet.noPlan')}</p>
       ) : (
