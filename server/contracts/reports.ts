@@ -221,6 +221,14 @@ export const UnitBody = Type.Object(
 export const UnitParams = Type.Object({ code: UnitCode });
 export const UnitView = Type.Object({ code: Type.String(), active: Type.Boolean(), name: Type.String(), kind: Type.String(), areaCode: Type.String(), deadline: Type.String() });
 
+export const ReportSettings = Type.Object({
+  area: Type.String(),
+  deadline: DeadlineView,
+  deadlines: Type.Array(Type.Object({ area: Type.String(), name: Type.String(), deadline: Type.String(), updatedBy: Nullable(Type.String()), updatedAt: Type.String() }), { description: 'deadlines set in the area (and on it)' }),
+  units: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), kind: Type.String(), active: Type.Boolean(), updatedBy: Nullable(Type.String()), updatedAt: Type.String() }), { description: 'units set in the area: other levels and sites made units, communities taken off' }),
+});
+export const SettingsQuery = Type.Object({ area: Type.Optional(AreaCode) });
+
 export const ledgerKinds = ['big_data_check', 'overseas_arrival', 'risk_area_arrival', 'out_of_province_returnee'] as const;
 export type LedgerKind = (typeof ledgerKinds)[number];
 export const LedgerParams = Type.Object({

@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { ErrorResponse } from '../contracts/common.ts';
 import type { Role } from '../contracts/auth.ts';
 import {
-  AreaQuery, Compliance, ComplianceQuery, DailyReport, DeadlineBody, DeadlineParams, DeadlineView, Ledger, LedgerParams, LedgerQuery,
+  AreaQuery, Compliance, ReportSettings, SettingsQuery, ComplianceQuery, DailyReport, DeadlineBody, DeadlineParams, DeadlineView, Ledger, LedgerParams, LedgerQuery,
   OnTimeRate, OnTimeRateQuery, ReportFigures, ReportParams, ReportPrefill, ReportSubmission, Rollup, SignOffBody, UnitBody, UnitParams,
   UnitView, ledgerKinds, reportFigureKeys,
   type ComplianceCounts, type FigureSums, type Inconsistency, type LedgerKind, type ReportFigureKey, type ReportsUpdate,
@@ -430,6 +430,17 @@ export default async function reportsRoutes(app: FastifyInstance, deps: { pool: 
     async (request) => {
       const scope = await areaInScope(pool, currentUser(request), request.params.areaCode);
       return { area: scope.code, ...(await repo.effectiveDeadline(pool, scope.code))! };
+    },
+  );
+
+  typed.get(
+    '/api/reports/settings',
+    { schema: { tags: ['reports'], summary: 'The deadline in force for an area, and the deadlines and units set in it', querystring: SettingsQuery, response: { 200: ReportSettings, ...errors } } },
+    async (request) => {
+      const user = currentUser(request);
+      const scope = await areaInScope(pool, user, request.query.area ?? user.jurisdictionCode);
+      const [deadline, settings] = await Promise.all([repo.effectiveDeadline(pool, scope.code), repo.settingsInArea(pool, scope.path)]);
+      return { area: scope.code, deadline: { area: scope.code, ...deadline! }, ...settings };
     },
   );
 

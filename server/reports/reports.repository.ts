@@ -332,6 +332,26 @@ export async function setUnit(db: Queryable, code: string, place: { areaCode: st
   );
 }
 
+/** The deadlines and unit settings made in an area (at or below it). */
+export async function settingsInArea(db: Queryable, scopePath: string) {
+  const [deadlines, units] = await Promise.all([
+    db.query<{ area: string; name: string; deadline: string; updatedBy: string | null; updatedAt: string }>(
+      `SELECT d.area_code AS area, a.name, to_char(d.deadline, 'HH24:MI') AS deadline, d.updated_by AS "updatedBy", ${iso('d.updated_at')} AS "updatedAt"
+         FROM report_deadlines d JOIN areas a ON a.code = d.area_code
+        WHERE d.area_path <@ $1::ltree ORDER BY d.area_path`,
+      [scopePath],
+    ),
+    db.query<{ code: string; name: string; kind: string; active: boolean; updatedBy: string | null; updatedAt: string }>(
+      `SELECT u.code, COALESCE(a.name, s.name) AS name, COALESCE(a.level, 'site') AS kind, u.active,
+              u.updated_by AS "updatedBy", ${iso('u.updated_at')} AS "updatedAt"
+         FROM report_units u LEFT JOIN areas a ON a.code = u.area_code LEFT JOIN sites s ON s.id = u.site_id
+        WHERE COALESCE(a.path, s.area_path) <@ $1::ltree ORDER BY u.code`,
+      [scopePath],
+    ),
+  ]);
+  return { deadlines: deadlines.rows, units: units.rows };
+}
+
 // ---- ledgers ----
 
 export interface LedgerFilter {

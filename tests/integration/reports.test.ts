@@ -357,6 +357,9 @@ describe('reporting units', () => {
       expect((await put(command, communities[0]!, day, { submissionId: randomUUID(), zero: true })).statusCode).toBe(404);
       if (site !== undefined) {
         expect(json(await unitPut(command, `site-${site}`, true))).toMatchObject({ code: `site-${site}`, kind: 'site' });
+        const settings = json<{ units: Array<{ code: string; kind: string; active: boolean }> }>(await get(command, `/api/reports/settings?area=${street}`));
+        expect(settings.units.map((u) => [u.code, u.kind, u.active])).toEqual([[street, 'street', true], [communities[0]!, 'community', false], [`site-${site}`, 'site', true]]);
+        expect((await get(pudong, `/api/reports/settings?area=${street}`)).statusCode).toBe(403);
         expect(await expected()).toBe(n + 1);
         const prefill = json<ReportPrefill>(await get(command, `/api/reports/site-${site}/${day}/prefill`));
         expect(prefill.figures.centralised).toBe(0);
