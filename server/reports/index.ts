@@ -166,7 +166,7 @@ export default async function reportsRoutes(app: FastifyInstance, deps: { pool: 
       const child = children.get(u.areaPath.split('.')[depth] ?? '');
       if (child) child.expected++;
     }
-    const add = (target: FigureSums, f: ReportFigureKey extends never ? never : Record<string, unknown>) => {
+    const add = (target: FigureSums, f: ReportFigures) => {
       for (const k of reportFigureKeys) target[k] += Number(f[k] ?? 0);
     };
     for (const r of reports) {
