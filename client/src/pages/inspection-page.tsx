@@ -327,6 +327,7 @@ export function InspectionPage({ user }: { user: SessionUser }) {
                 statuses={statuses}
                 visits={dayVisits}
                 abilities={abilities}
+                recordable={day <= today}
                 lastPlan={lastPlan?.roundId === round.id ? lastPlan : null}
                 onPlanned={setLastPlan}
                 selectedSiteId={selectedSiteId}
@@ -348,6 +349,7 @@ export function InspectionPage({ user }: { user: SessionUser }) {
                   sheets={sheets.data}
                   statuses={statuses}
                   canAct={abilities.canActFor(sheetTeam.id) && isRoundDay(round, day)}
+                  recordable={day <= today}
                   onRecord={onRecord}
                 />
               ) : (

@@ -28,6 +28,8 @@ export interface PlanPanelProps {
   statuses: ReadonlyMap<number, SiteStatus>;
   visits: Visit[];
   abilities: Abilities;
+  /** false for a day still to come: a visit cannot be recorded before it happens */
+  recordable: boolean;
   /** The planner's last answer for this round (its notes on coverage and what did not fit). */
   lastPlan: PlanResponse | null;
   onPlanned: (plan: PlanResponse) => void;
@@ -156,6 +158,7 @@ export function PlanPanel(props: PlanPanelProps) {
                     why={whyBySite.get(stop.siteId)}
                     selected={props.selectedSiteId === stop.siteId}
                     canAct={canAct && roundDay}
+                    canRecord={canAct && roundDay && props.recordable}
                     busy={busy}
                     teams={[...props.teams.values()].filter((tm) => round.teamIds.includes(tm.id) && (abilities.canPlan || tm.id === plan.teamId))}
                     days={weekDays}
@@ -183,6 +186,7 @@ interface StopRowProps {
   why: string | undefined;
   selected: boolean;
   canAct: boolean;
+  canRecord: boolean;
   busy: boolean;
   teams: Team[];
   days: string[];
@@ -228,7 +232,7 @@ function StopRow(props: StopRowProps) {
         <PriorityWhy site={props.priority} />
         {props.canAct ? (
           <div className="stop-actions">
-            {!visited ? (
+            {!visited && props.canRecord ? (
               <button type="button" className="button button-primary" onClick={props.onRecord} data-testid={`record-${stop.siteId}`}>
                 {t('inspection.visit.record')}
               </button>

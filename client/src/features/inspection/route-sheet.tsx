@@ -44,10 +44,12 @@ export interface RouteSheetProps {
   sheets: SheetList | undefined;
   statuses: ReadonlyMap<number, SiteStatus>;
   canAct: boolean;
+  /** false for a day still to come */
+  recordable: boolean;
   onRecord: (plan: DayPlan, stop: PlanStop) => void;
 }
 
-export function RouteSheet({ round, day, team, plan, visits, sheets, statuses, canAct, onRecord }: RouteSheetProps) {
+export function RouteSheet({ round, day, team, plan, visits, sheets, statuses, canAct, recordable, onRecord }: RouteSheetProps) {
   const { t } = useTranslation();
   const language = useLanguage();
   const submit = useSubmitSheet();
@@ -144,7 +146,7 @@ export function RouteSheet({ round, day, team, plan, visits, sheets, statuses, c
                         ) : null}
                       </td>
                       <td className="no-print">
-                        {!visit && canAct ? (
+                        {!visit && canAct && recordable ? (
                           <button type="button" className="button button-primary" onClick={() => onRecord(plan, stop)} data-testid={`sheet-record-${stop.siteId}`}>
                             {t('inspection.visit.record')}
                           </button>
@@ -163,7 +165,7 @@ export function RouteSheet({ round, day, team, plan, visits, sheets, statuses, c
 
       <footer className="sheet-submit" data-testid="sheet-submit">
         {visits.length === 0 ? (
-          <p className="muted">{t('inspection.sheet.nothingRecorded')}</p>
+          <p className="muted">{recordable ? t('inspection.sheet.nothingRecorded') : t('inspection.sheet.future')}</p>
         ) : unsubmitted.length === 0 ? (
           <p className={late ? 'late-note' : 'ok-note'} data-testid="sheet-state">
             {late ? t('inspection.sheet.allSubmittedLate') : t('inspection.sheet.allSubmitted')}
