@@ -15,6 +15,7 @@ import { areaGeoJson, childrenGeoJson, maskGeoJson } from '../features/areas/lay
 import { addOverlay, applyScale, hitLayerIds, offlineBaseStyle, selection, siteFilter, siteLayerId, type OverlayOptions } from './base-style.ts';
 import { setAreaHover, setSiteHover } from './hover-store.ts';
 import { pushToast } from '../lib/toasts.ts';
+import { supportsWebgl2 } from './webgl.ts';
 
 /** An area found under the pointer in the basemap tiles (for clicks outside the current sub-areas). */
 export interface TileArea {
@@ -59,14 +60,6 @@ declare global {
 
 const flyDurationMs = () => (window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 0 : 900);
 
-function supportsWebgl2(): boolean {
-  try {
-    return !!document.createElement('canvas').getContext('webgl2');
-  } catch {
-    return false;
-  }
-}
-
 function tileAreasAt(map: MapLibreMap, point: maplibregl.PointLike): TileArea[] {
   const layers = Object.values(hitLayerIds).filter((id) => map.getLayer(id));
   const features: MapGeoJSONFeature[] = map.queryRenderedFeatures(point, { layers });
@@ -88,7 +81,7 @@ export function MapView(props: MapViewProps) {
   const overlayRef = useRef<MapboxOverlay | null>(null);
   const lastFramed = useRef<string | undefined>(undefined);
   const [styleReady, setStyleReady] = useState(false);
-  const [failed, setFailed] = useState(!supportsWebgl2());
+  const [failed, setFailed] = useState(() => !supportsWebgl2());
   // Latest props for the map's event handlers, which are bound once.
   const latest = useRef(props);
   latest.current = props;

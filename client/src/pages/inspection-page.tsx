@@ -39,9 +39,7 @@ import { useUiScale } from '../lib/ui-scale.ts';
 import { MapView } from '../map/map-view.tsx';
 
 const noCategories = new Set<never>();
-// MapView probes WebGL2 with a new context on every render (map-view.tsx, useState(!supportsWebgl2()));
-// Chromium keeps ~16 live contexts and then drops the oldest — the map's own. Re-render it only when
-// its props change (all stable here) until that probe runs once.
+// The map re-renders only when its props change (all stable here), not with every state change of the page.
 const StableMapView = memo(MapView);
 const tabs: readonly InspectionTab[] = ['plan', 'sheet', 'coverage'];
 const noop = () => undefined;

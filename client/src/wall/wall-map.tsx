@@ -11,6 +11,7 @@ import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { AreaChildren, AreaFeature } from '../../../server/contracts/index.ts';
 import type { MapConfig } from '../features/config/api.ts';
 import { classColours, zeroColour } from './classes.ts';
+import { supportsWebgl2 } from '../map/webgl.ts';
 
 export interface IntensityPoint {
   code: string;
@@ -143,14 +144,6 @@ export function declutter(map: MapLibreMap, labels: readonly AreaLabel[], size: 
     kept.push(label);
   }
   return kept;
-}
-
-function supportsWebgl2(): boolean {
-  try {
-    return !!document.createElement('canvas').getContext('webgl2');
-  } catch {
-    return false;
-  }
 }
 
 export function WallMap(props: WallMapProps) {
