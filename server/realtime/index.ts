@@ -23,6 +23,7 @@ import {
   type WatchReply,
 } from '../contracts/live.ts';
 import type { AlertWithPath } from '../alerts/alerts.repository.ts';
+import type { ReportsUpdate } from '../contracts/reports.ts';
 import { createChangeBatcher, type AreaDayKey } from './counts-batcher.ts';
 
 export interface LivePublisher {
@@ -30,6 +31,8 @@ export interface LivePublisher {
   publishCounts(keys: readonly AreaDayKey[]): void;
   /** New alerts, to every client watching their grid or any of its ancestors (once per client). */
   publishAlerts(alerts: readonly AlertWithPath[]): void;
+  /** Daily-report compliance of areas after a submission or a sweep, to each area's watchers. */
+  publishReports(updates: readonly ReportsUpdate[]): void;
 }
 
 declare module 'fastify' {
@@ -149,6 +152,9 @@ async function realtimePlugin(app: FastifyInstance, deps: { pool: Pool; config: 
     publishAlerts: (alerts) => {
       pendingAlerts.push(...alerts);
       alertTimer ??= setTimeout(flushAlerts, alertFlushMs);
+    },
+    publishReports: (updates) => {
+      for (const update of updates) live.to(roomOf(update.area)).emit('reports:updated', update);
     },
   } satisfies LivePublisher);
 

@@ -10,7 +10,7 @@ import {
   AreaQuery, Compliance, ReportSettings, SettingsQuery, ComplianceQuery, DailyReport, DeadlineBody, DeadlineParams, DeadlineView, Ledger, LedgerParams, LedgerQuery,
   OnTimeRate, OnTimeRateQuery, ReportFigures, ReportParams, ReportPrefill, ReportSubmission, Rollup, SignOffBody, UnitBody, UnitParams,
   UnitView, ledgerKinds, reportFigureKeys,
-  type ComplianceCounts, type FigureSums, type Inconsistency, type LedgerKind, type ReportFigureKey, type ReportsUpdate,
+  type ComplianceCounts, type FigureSums, type Inconsistency, type LedgerKind, type ReportFigureKey,
 } from '../contracts/reports.ts';
 import { currentUser, requireRole, type AuthUser } from '../auth/index.ts';
 import { areaInScope } from '../areas/index.ts';
@@ -27,16 +27,6 @@ import { cityStamp, dailyExport, figureLabels, ledgerExport, reportSheet, report
 import { publishReportStatus, sweepAndPublish } from './sweeper.ts';
 import { checkSubmission, zeroFigures } from './report-checks.ts';
 import * as repo from './reports.repository.ts';
-
-declare module '../realtime/index.ts' {
-  interface LivePublisher {
-    /**
-     * Daily-report compliance of areas after a change, as `reports:updated` to each area's room.
-     * Provided by the live feed when it carries report events; absent, nothing is sent.
-     */
-    publishReports?(updates: readonly ReportsUpdate[]): void;
-  }
-}
 
 const submitterRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official', 'street_official', 'grid_worker']);
 const configRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official']);

@@ -31,7 +31,7 @@ export async function publishReportStatus(
   }
   const updates: ReportsUpdate[] = [];
   for (const [day, codes] of byDay) updates.push(...(await complianceOfAreas(db, [...codes], day, now, timeZone)));
-  if (updates.length > 0) app.live.publishReports?.(updates);
+  if (updates.length > 0) app.live.publishReports(updates);
   return updates;
 }
 
