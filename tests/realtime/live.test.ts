@@ -42,7 +42,7 @@ beforeAll(async () => {
   pool = createPool(inject('databaseUrl'), 4);
   server = await startServer({
     pool: createPool(inject('databaseUrl'), 6),
-    config: { ...loadConfig({}), port: 0, host: '127.0.0.1', logLevel: 'warn' },
+    config: { ...loadConfig({}), port: 0, host: '127.0.0.1', logLevel: 'warn', sweepIntervalSeconds: 0 },
     handleSignals: false,
     logger: false,
   });
@@ -151,6 +151,25 @@ describe('socket.io /live', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(alerts).toHaveLength(maxAlertsPerPush);
     expect(more).toEqual([10]);
+  });
+
+  it('tells the watchers of a street when one of its communities sends its daily report', async () => {
+    const community = grid.slice(0, 12);
+    const street = grid.slice(0, 9);
+    const socket = open(command);
+    await connected(socket);
+    snapshotOf(await watch(socket, { areas: [street] }));
+    const updates: Array<{ area: string; day: string }> = [];
+    socket.on('reports:updated', (update) => updates.push(update));
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const response = await fetch(`${baseUrl}/api/reports/${community}/${day}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', cookie: command },
+      body: JSON.stringify({ submissionId: randomUUID(), zero: true }),
+    });
+    expect(response.status, await response.clone().text()).toBeLessThan(300);
+    const update = await waitFor(() => updates.find((u) => u.area === street), 5000, 'reports:updated');
+    expect(update).toMatchObject({ area: street, day });
   });
 
   it('does not send areas the client no longer watches', async () => {
