@@ -19,7 +19,10 @@ function useDetails() {
     if (d.siteName) parts.push(d.siteName);
     if (d.slot) parts.push(t(`live.slot.${d.slot}`));
     if (d.plannedEnd) parts.push(t('alerts.plannedEnd', { day: d.plannedEnd }));
-    if (d.dueAt) parts.push(t('alerts.dueAt', { time: timeFormat.format(new Date(d.dueAt)) }));
+    if (d.dueAt) {
+      const time = timeFormat.format(new Date(d.dueAt));
+      parts.push(alert.kind === 'missed_check' ? t('alerts.checkDueAt', { time }) : t('alerts.dueAt', { time }));
+    }
     return parts.join(' · ');
   };
 }
