@@ -233,6 +233,8 @@ export const CaseListQuery = Type.Object({
   overdue: Type.Optional(Type.Boolean({ description: 'active cases whose planned release day has passed' })),
   regime: Type.Optional(RegimeCode),
   personId: Type.Optional(Type.String({ format: 'uuid' })),
+  event: Type.Optional(Type.Enum(['start', 'release', 'transfer'], { description: 'cases started, released or transferred on eventDay (the lists behind casesStarted, released, transferred)' })),
+  eventDay: Type.Optional(Type.String({ pattern: dayPattern, description: 'the day of `event`; default today' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
 });

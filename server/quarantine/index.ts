@@ -170,6 +170,7 @@ export default async function quarantineRoutes(app: FastifyInstance, deps: { poo
       const q = request.query;
       const scopePath = q.area ? (await areaInScope(pool, user, q.area)).path : user.jurisdictionPath;
       if (q.dueOn !== undefined) checkedDay(q.dueOn, 'dueOn');
+      if (q.eventDay !== undefined) checkedDay(q.eventDay, 'eventDay');
       const { items, total } = await repo.listCases(pool, {
         scopePath,
         today: today(),
@@ -179,6 +180,8 @@ export default async function quarantineRoutes(app: FastifyInstance, deps: { poo
         overdue: q.overdue,
         regime: q.regime,
         personId: q.personId,
+        event: q.event,
+        eventDay: q.eventDay,
         limit: q.limit ?? 50,
         offset: q.offset ?? 0,
       });

@@ -236,6 +236,9 @@ export interface CaseFilter {
   overdue?: boolean;
   regime?: string;
   personId?: string;
+  /** cases with an event of this type (start, release, transfer) on `eventDay`: the lists behind casesStarted, released, transferred */
+  event?: 'start' | 'release' | 'transfer';
+  eventDay?: string;
   limit: number;
   offset: number;
 }
@@ -246,17 +249,21 @@ const caseFilterSql = `c.area_path <@ $1::ltree
   AND ($4::date IS NULL OR c.planned_end = $4::date)
   AND ($5::boolean IS NULL OR (c.status = 'active' AND c.planned_end < $6::date) = $5)
   AND ($7::text IS NULL OR c.regime_code = $7)
-  AND ($8::uuid IS NULL OR c.person_id = $8)`;
+  AND ($8::uuid IS NULL OR c.person_id = $8)
+  AND ($9::text IS NULL OR EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = $9 AND e.day = $10::date))`;
 
 /** Cases in the scope matching the filter: active first, the earliest planned release first. */
 export async function listCases(db: Queryable, f: CaseFilter): Promise<{ items: CaseRow[]; total: number }> {
-  const params = [f.scopePath, f.kind ?? null, f.status, f.dueOn ?? null, f.overdue ?? null, f.today, f.regime ?? null, f.personId ?? null];
+  const params = [
+    f.scopePath, f.kind ?? null, f.status, f.dueOn ?? null, f.overdue ?? null, f.today, f.regime ?? null, f.personId ?? null,
+    f.event ?? null, f.eventDay ?? f.today,
+  ];
   const [page, count] = await Promise.all([
     db.query<{ c: CaseRow }>(
       `SELECT ${caseJson.replaceAll('$today', '$6')} AS c FROM ${caseFrom}
         WHERE ${caseFilterSql}
         ORDER BY c.status <> 'active', c.planned_end, c.start_day, c.id
-        LIMIT $9 OFFSET $10`,
+        LIMIT $11 OFFSET $12`,
       [...params, f.limit, f.offset],
     ),
     db.query<{ total: number }>(`SELECT count(*)::int AS total FROM quarantine_cases c WHERE ${caseFilterSql}`, params),

@@ -198,6 +198,11 @@ describe('extensions and transfers', () => {
     expect(transferred).toMatchObject({ status: 'transferred', dayNumber: null });
     expect(transferred.events.at(-1)).toMatchObject({ type: 'transfer', fromKind: 'home_monitoring', toKind: null, details: { hospital: '仁济医院（东院）' } });
     expect(transferred.schedule[0]).toMatchObject({ startDay: day(10), endDay: day(8), status: 'done' });
+    // The lists behind casesStarted and transferred: the cases with that event on the day.
+    expect((await list(`event=start&eventDay=${day(10)}&status=all&area=${grid}`)).items.map((i) => i.id)).toEqual([c.id]);
+    expect((await list(`event=transfer&eventDay=${day(8)}&status=all&area=${grid}`)).items.map((i) => i.id)).toEqual([c.id]);
+    expect((await list(`event=transfer&eventDay=${day(9)}&status=all&area=${grid}`)).total).toBe(0);
+    expect((await list(`event=release&eventDay=${day(8)}&status=all&area=${grid}`)).total).toBe(0);
     for (const code of levels(grid)) {
       expect(await figures(code, day(9)), code).toMatchObject({ homeMonitoring: 1, transferred: 0 });
       expect(await figures(code, day(8)), code).toMatchObject({ homeMonitoring: 0, transferred: 1 });

@@ -52,6 +52,9 @@ export const figureSources: Partial<Record<Metric, FigureSource>> = {
   homeMonitoring: cases(() => ({ kind: 'home_monitoring', status: 'active' })),
   releasesDue: cases((day) => ({ dueOn: day, status: 'active' })),
   overdueReleases: cases(() => ({ overdue: true })),
+  casesStarted: cases((day) => ({ event: 'start', eventDay: day, status: 'all' })),
+  released: cases((day) => ({ event: 'release', eventDay: day, status: 'all' })),
+  transferred: cases((day) => ({ event: 'transfer', eventDay: day, status: 'all' })),
   missedChecks: {
     kind: 'alerts',
     url: (area, _day, limit) => withQuery('/api/alerts', { area, kind: 'missed_check', status: 'all', limit }),
