@@ -21,6 +21,7 @@ import { badRequest, conflict, forbidden, notFound, validationFailed } from '../
 import { explainPriority } from './priority.ts';
 import { decodePhotos } from './photos.ts';
 import { noticeWorkbook } from './notice-sheet.ts';
+import { routeSheetWorkbook, sheetSites } from './route-sheet-export.ts';
 import { isRoundDay, weekOf } from './round-days.ts';
 import * as repo from './inspection.repository.ts';
 
@@ -37,6 +38,12 @@ const futureToleranceMs = 10 * 60_000;
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const writeErrors = { ...errors, 409: ErrorResponse, 422: ErrorResponse };
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const SheetParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+  day: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'a city day, YYYY-MM-DD' }),
+  teamId: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+});
 
 function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const e = error as { code?: string; constraint?: string };
@@ -282,6 +289,45 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
       const round = await visibleRound(user, request.params.id);
       const day = dayOrToday(request.query.day, tz);
       return { roundId: round.id, day, plans: await repo.dayPlans(pool, round.id, day, user.jurisdictionPath) };
+    },
+  );
+
+  typed.get(
+    '/api/inspection/rounds/:id/plans/:day/teams/:teamId/sheet.xlsx',
+    {
+      schema: {
+        tags: ['inspection'],
+        summary: "A team's route sheet for the day as an Excel workbook (A4 landscape), with checklist columns to fill in on paper",
+        params: SheetParams,
+        produces: [xlsxType],
+      },
+    },
+    async (request, reply) => {
+      const user = requireRole(request, readers, 'read plans');
+      const { id, day, teamId } = request.params;
+      const round = await visibleRound(user, id);
+      await ensureOwnTeam(user, teamId);
+      const [team, plans, visits] = await Promise.all([
+        repo.getTeam(pool, teamId, user.jurisdictionPath),
+        repo.dayPlans(pool, round.id, day, user.jurisdictionPath),
+        repo.listVisits(pool, { scopePath: user.jurisdictionPath, roundId: round.id, teamId, day, limit: 100, offset: 0 }),
+      ]);
+      const plan = plans.find((p) => p.teamId === teamId);
+      if (!team || !plan) throw notFound(`No plan of team ${teamId} on ${day} in round ${round.id} / 该组当日无路线计划`);
+      const [sites, facts] = await Promise.all([
+        sheetSites(pool, plan.stops.map((s) => s.siteId)),
+        // the team's candidates with their facts, as the planner saw them: one query, no per-stop look-ups
+        repo.sitePriorityFacts(pool, { roundId: round.id, day, scopePath: user.jurisdictionPath, teamId, timeZone: tz }),
+      ]);
+      const planned = new Set(plan.stops.map((s) => s.siteId));
+      const scores = new Map(facts.filter((f) => planned.has(f.siteId)).map((f) => [f.siteId, explainPriority(f.facts).score]));
+      const file = `督查路线单_${team.name}_${day}.xlsx`;
+      return reply
+        .type(xlsxType)
+        .header('Content-Disposition', `attachment; filename="route-sheet-${team.code}-${day}.xlsx"; filename*=UTF-8''${encodeURIComponent(file)}`)
+        .send(await routeSheetWorkbook({
+          round, team, day, plan, sites, scores, visits: new Map(visits.items.map((v) => [v.siteId, v])), timeZone: tz,
+        }));
     },
   );
 
