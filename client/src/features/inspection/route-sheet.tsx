@@ -88,6 +88,16 @@ export function RouteSheet({ round, day, team, plan, visits, sheets, statuses, c
           <button type="button" className="button" onClick={() => void print()} data-testid="print-sheet">
             {t('inspection.sheet.print')}
           </button>
+          {plan ? (
+            <a
+              className="button"
+              href={`/api/inspection/rounds/${round.id}/plans/${day}/teams/${team.id}/sheet.xlsx`}
+              download
+              data-testid="sheet-xlsx"
+            >
+              {t('inspection.sheet.excel')}
+            </a>
+          ) : null}
         </div>
       </header>
 
