@@ -21,7 +21,7 @@ import { badRequest, conflict, forbidden, notFound, validationFailed } from '../
 import { explainPriority } from './priority.ts';
 import { decodePhotos } from './photos.ts';
 import { noticeWorkbook } from './notice-sheet.ts';
-import { routeSheetWorkbook, sheetSites } from './route-sheet-export.ts';
+import { routeSheetWorkbook } from './route-sheet-export.ts';
 import { isRoundDay, weekOf } from './round-days.ts';
 import * as repo from './inspection.repository.ts';
 
@@ -315,7 +315,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
       const plan = plans.find((p) => p.teamId === teamId);
       if (!team || !plan) throw notFound(`No plan of team ${teamId} on ${day} in round ${round.id} / 该组当日无路线计划`);
       const [sites, facts] = await Promise.all([
-        sheetSites(pool, plan.stops.map((s) => s.siteId)),
+        repo.sheetSites(pool, plan.stops.map((s) => s.siteId)),
         // the team's candidates with their facts, as the planner saw them: one query, no per-stop look-ups
         repo.sitePriorityFacts(pool, { roundId: round.id, day, scopePath: user.jurisdictionPath, teamId, timeZone: tz }),
       ]);

@@ -3,29 +3,7 @@
 // paper and a signature line. Printed on A4 landscape with the stop header repeated on each page.
 import ExcelJS from 'exceljs';
 import type { DayPlan, Round, Team, Visit } from '../contracts/inspection.ts';
-import type { Queryable } from '../infra/db.ts';
-
-/** Where a stop's site is: not part of DayPlan, so read for the sheet in one query. */
-export interface SheetSite {
-  siteId: number;
-  address: string;
-  districtName: string;
-  streetName: string;
-}
-
-export async function sheetSites(db: Queryable, siteIds: readonly number[]): Promise<Map<number, SheetSite>> {
-  if (siteIds.length === 0) return new Map();
-  const { rows } = await db.query<SheetSite>(
-    `SELECT s.id::int AS "siteId", COALESCE(s.address, '') AS address,
-            COALESCE(d.name, '') AS "districtName", COALESCE(st.name, '') AS "streetName"
-       FROM sites s
-       LEFT JOIN areas d ON d.path = subpath(s.area_path, 0, 2)
-       LEFT JOIN areas st ON nlevel(s.area_path) >= 3 AND st.path = subpath(s.area_path, 0, 3)
-      WHERE s.id = ANY ($1::bigint[])`,
-    [siteIds],
-  );
-  return new Map(rows.map((r) => [r.siteId, r]));
-}
+import type { SheetSite } from './inspection.repository.ts';
 
 export interface RouteSheetInput {
   round: Round;
