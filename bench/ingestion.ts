@@ -10,12 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { migrate } from '../db/migrate.ts';
-import { loadDemo } from '../data/load-demo.ts';
 import { cityDay } from '../server/infra/city-time.ts';
-import { resolveLocalServer, withDatabase, run } from '../server/infra/local-postgres.ts';
+import { run } from '../server/infra/local-postgres.ts';
 import { connectLive, connected, loginCookie, startServerProcess, watch, type LiveSocket } from '../tests/helpers/live-client.ts';
 import { replaceSection } from './report.ts';
+import { benchDatabase } from './bench-database.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,17 +31,7 @@ const ratePerSecond = Number(values.rate);
 const latencySeconds = Number(values.seconds);
 const batchSize = 5000;
 
-const adminUrl = await resolveLocalServer({ log: () => undefined });
-const benchUrl = withDatabase(adminUrl, 'ecc_bench');
-{
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const exists = (await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'ecc_bench'`)).rowCount === 1;
-  if (!exists) await admin.query('CREATE DATABASE ecc_bench');
-  await admin.end();
-}
-await migrate(benchUrl);
-await loadDemo(benchUrl, { log: (line) => console.log(`demo: ${line}`) });
+const benchUrl = await benchDatabase('ecc_bench');
 
 const db = new pg.Client({ connectionString: benchUrl });
 await db.connect();

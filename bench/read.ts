@@ -14,17 +14,15 @@ import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import pg from 'pg';
-import { migrate } from '../db/migrate.ts';
-import { loadDemo } from '../data/load-demo.ts';
 import { cityDay } from '../server/infra/city-time.ts';
 import { createPool, type Queryable } from '../server/infra/db.ts';
-import { resolveLocalServer, withDatabase } from '../server/infra/local-postgres.ts';
 import { abnormalTemperature } from '../server/contracts/screening.ts';
 import {
   countsForAreas, countsForChildren, countsTrend, findCaseEndMismatches, findCountMismatches, type CounterColumn,
 } from '../server/stats/stats.repository.ts';
 import { loginCookie, startServerProcess } from '../tests/helpers/live-client.ts';
 import { replaceSection } from './report.ts';
+import { benchDatabase } from './bench-database.ts';
 
 const { values } = parseArgs({
   options: {
@@ -50,17 +48,7 @@ const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 const log = (line: string) => console.log(`[${elapsed()}] ${line}`);
 
-const adminUrl = await resolveLocalServer({ log: () => undefined });
-const benchUrl = withDatabase(adminUrl, 'ecc_bench');
-{
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const exists = (await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'ecc_bench'`)).rowCount === 1;
-  if (!exists) await admin.query('CREATE DATABASE ecc_bench');
-  await admin.end();
-}
-await migrate(benchUrl);
-await loadDemo(benchUrl, { log: (line) => console.log(`demo: ${line}`) });
+const benchUrl = await benchDatabase('ecc_bench');
 
 const db = new pg.Client({ connectionString: benchUrl, application_name: 'ecc-bench-read' });
 await db.connect();

@@ -21,13 +21,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
-import { migrate } from '../db/migrate.ts';
-import { loadDemo } from '../data/load-demo.ts';
 import { ensureClientBuilt, projectRoot } from '../server/infra/client-build.ts';
-import { prepareDatabase, resolveLocalServer, withDatabase } from '../server/infra/local-postgres.ts';
 import { launchChromium } from '../tests/helpers/chromium.ts';
 import { loginCookie, startServerProcess, type ServerProcess } from '../tests/helpers/live-client.ts';
 import { replaceSection } from './report.ts';
+import { benchDatabase } from './bench-database.ts';
 
 const { values } = parseArgs({
   options: {
@@ -70,11 +68,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
 // ---------------------------------------------------------------- database, client, server
-const adminUrl = await resolveLocalServer({ log: () => undefined });
-const databaseUrl = withDatabase(adminUrl, 'ecc_bench_wall');
-await prepareDatabase(databaseUrl, log);
-await migrate(databaseUrl);
-await loadDemo(databaseUrl, { log: (line) => log(`demo: ${line}`) });
+const databaseUrl = await benchDatabase('ecc_bench_wall', log);
 await ensureClientBuilt({ log });
 
 const serverEnv = { DATABASE_URL: databaseUrl, SWEEP_INTERVAL_SECONDS: '60' };

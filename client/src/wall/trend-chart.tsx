@@ -1,6 +1,7 @@
 // The 14-day trend with ECharts (what Chinese command centres know), used directly through a small
 // wrapper: one chart instance per mount, options replaced on change, disposed on unmount.
-import { useEffect, useRef } from 'react';
+import { useMemo } from 'react';
+import { useEChart } from '../lib/use-echart.ts';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent } from 'echarts/components';
@@ -75,27 +76,6 @@ function option({ days, series, scale }: TrendChartProps): EChartsCoreOption {
 }
 
 export function TrendChart(props: TrendChartProps) {
-  const ref = useRef<HTMLDivElement>(null);
-  const chartRef = useRef<echarts.ECharts | null>(null);
-
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    const chart = echarts.init(element, undefined, { renderer: 'canvas' });
-    chartRef.current = chart;
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(element);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
-      chartRef.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
-    // notMerge: the whole option is replaced, so nothing accumulates inside the instance.
-    chartRef.current?.setOption(option({ days: props.days, series: props.series, scale: props.scale }), { notMerge: true, lazyUpdate: true });
-  }, [props.days, props.series, props.scale]);
-
+  const ref = useEChart(useMemo(() => option({ days: props.days, series: props.series, scale: props.scale }), [props.days, props.series, props.scale]));
   return <div ref={ref} className="trend-chart" data-testid="trend-chart" />;
 }

@@ -1,6 +1,7 @@
 // Sites inspected vs in scope per district (or category) as horizontal ECharts bars, the way the
 // wall's trend chart uses ECharts: one instance per mount, options replaced on change.
-import { useEffect, useRef } from 'react';
+import { useMemo } from 'react';
+import { useEChart } from '../../lib/use-echart.ts';
 import * as echarts from 'echarts/core';
 import { BarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
@@ -55,23 +56,6 @@ function option(p: CoverageBars): EChartsCoreOption {
 }
 
 export function CoverageChart(props: CoverageBars) {
-  const ref = useRef<HTMLDivElement>(null);
-  const chartRef = useRef<echarts.ECharts | null>(null);
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    const chart = echarts.init(element, undefined, { renderer: 'canvas' });
-    chartRef.current = chart;
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(element);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
-      chartRef.current = null;
-    };
-  }, []);
-  useEffect(() => {
-    chartRef.current?.setOption(option(props), { notMerge: true, lazyUpdate: true });
-  });
+  const ref = useEChart(useMemo(() => option(props), [props]));
   return <div ref={ref} className="coverage-chart" style={{ height: `${Math.max(8, props.names.length * 1.7 + 3)}rem` }} aria-hidden="true" />;
 }
