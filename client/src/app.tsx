@@ -12,10 +12,11 @@ const loadCommandPage = () => import('./pages/command-page.tsx');
 const CommandPage = lazy(() => loadCommandPage().then((module) => ({ default: module.CommandPage })));
 // The inspection page shares the map chunk's MapLibre and deck.gl; its own code is a small chunk.
 const InspectionPage = lazy(() => import('./pages/inspection-page.tsx').then((module) => ({ default: module.InspectionPage })));
+const ReportsPage = lazy(() => import('./pages/reports-page.tsx').then((module) => ({ default: module.ReportsPage })));
 
 /**
  * The session decides the page: no session (or a 401 anywhere) shows the login page; signed in,
- * the path does: /inspection the supervision rounds, anything else the command map.
+ * the path does: /inspection the supervision rounds, /reports the daily reports, anything else the command map.
  */
 export function App() {
   const { t } = useTranslation();
@@ -33,6 +34,8 @@ export function App() {
       <Suspense fallback={<div className="page-message">{t('map.loading')}</div>}>
         {current === 'inspection' ? (
           <InspectionPage key={me.data.username} user={me.data} />
+        ) : current === 'reports' ? (
+          <ReportsPage key={me.data.username} user={me.data} />
         ) : (
           <CommandPage key={me.data.username} user={me.data} />
         )}

@@ -4,12 +4,13 @@
 import { useSyncExternalStore, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
-export type PageName = 'map' | 'inspection';
+export type PageName = 'map' | 'inspection' | 'reports';
 
-const paths: Record<PageName, string> = { map: '/', inspection: '/inspection' };
+const paths: Record<PageName, string> = { map: '/', inspection: '/inspection', reports: '/reports' };
 const listeners = new Set<() => void>();
 
-export const pageOfPath = (pathname: string): PageName => (/^\/inspection(\/|$)/.test(pathname) ? 'inspection' : 'map');
+export const pageOfPath = (pathname: string): PageName =>
+  /^\/inspection(\/|$)/.test(pathname) ? 'inspection' : /^\/reports(\/|$)/.test(pathname) ? 'reports' : 'map';
 
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
@@ -43,7 +44,7 @@ export function PageNav({ current }: { current: PageName }) {
   };
   return (
     <nav className="page-nav" aria-label={t('inspection.nav.label')}>
-      {(['map', 'inspection'] as const).map((page) => (
+      {(['map', 'inspection', 'reports'] as const).map((page) => (
         <a
           key={page}
           href={paths[page]}
@@ -51,7 +52,7 @@ export function PageNav({ current }: { current: PageName }) {
           onClick={onClick(page)}
           data-testid={`nav-${page}`}
         >
-          {t(`inspection.nav.${page}`)}
+          {page === 'reports' ? t('reports.nav') : t(`inspection.nav.${page}`)}
         </a>
       ))}
     </nav>

@@ -12,6 +12,7 @@ import type {
   AreaDayCounts,
   LiveClientToServerEvents,
   LiveServerToClientEvents,
+  ReportsUpdate,
   WatchReply,
 } from '../../../../server/contracts/index.ts';
 
@@ -52,6 +53,8 @@ export interface LiveStoreOptions {
   onUnauthenticated: () => void;
   /** Called when a surge of alerts was summarised instead of pushed: the alert list should be re-read. */
   onMoreAlerts?: () => void;
+  /** Called with each `reports:updated` (a watched area's report compliance changed). */
+  onReportsUpdated?: (update: ReportsUpdate) => void;
   url?: string;
 }
 
@@ -114,6 +117,7 @@ export class LiveStore {
       this.scheduleNotify();
     });
     socket.on('alerts:more', () => this.options.onMoreAlerts?.());
+    socket.on('reports:updated', (update) => this.options.onReportsUpdated?.(update));
   }
 
   /** Replaces the watched set (≤ 500 codes); the snapshot arrives in the ack. */

@@ -1,0 +1,276 @@
+// Daily reports (日报告 / 零报告): the day's compliance of the user's area by sub-area, with a
+// drill-down to the units; the map filled by status; the report form of the chosen unit for those
+// who report; and the area's daily report as Excel. Live: every `reports:updated` pushed for the
+// area refetches the compliance.
+import { memo, useEffect, useMemo, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { Compliance, SessionUser, UnitStatus } from '../../../server/contracts/index.ts';
+import { areaChildrenQuery, areaQuery } from '../features/areas/api.ts';
+import { useLogout } from '../features/auth/api.ts';
+import { configQuery } from '../features/config/api.ts';
+import { PageNav } from '../features/inspection/page-nav.tsx';
+import { LiveStore } from '../features/live/live-store.ts';
+import { complianceQuery, exportUrl, reporterRoles } from '../features/reports/api.ts';
+import { buildReportLayers, type StatusArea } from '../features/reports/layers.ts';
+import { ReportForm } from '../features/reports/report-form.tsx';
+import { areaStatus, onTimeRate, reportStatusColors, unitStatuses } from '../features/reports/status.ts';
+import { Clock } from '../components/clock.tsx';
+import { LanguageSwitch } from '../components/language-switch.tsx';
+import { areaName, formatNumber, setLanguage, useLanguage } from '../lib/i18n.ts';
+import { useCityDay } from '../lib/city-time.ts';
+import { meQueryKey } from '../lib/query-client.ts';
+import { useUiScale } from '../lib/ui-scale.ts';
+import { MapView } from '../map/map-view.tsx';
+
+const StableMapView = memo(MapView);
+const noCategories = new Set<never>();
+const noop = () => undefined;
+const timeOf = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, hour: '2-digit', minute: '2-digit' }) : '—');
+
+/** Refetches the area's compliance whenever the server pushes `reports:updated` for it. */
+function useReportsLive(area: string) {
+  const client = useQueryClient();
+  const [store] = useState(
+    () =>
+      new LiveStore({
+        onUnauthenticated: () => void client.invalidateQueries({ queryKey: meQueryKey }),
+        onReportsUpdated: () => void client.invalidateQueries({ queryKey: ['reports', 'compliance'] }),
+      }),
+  );
+  useEffect(() => {
+    store.start();
+    return () => store.stop();
+  }, [store]);
+  useEffect(() => store.watch([area]), [store, area]);
+}
+
+export function ReportsPage({ user }: { user: SessionUser }) {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  const scale = useUiScale();
+  const today = useCityDay();
+  const logout = useLogout();
+  const [dayChoice, setDay] = useState<string | null>(() => new URLSearchParams(window.location.search).get('day'));
+  const day = dayChoice ?? today;
+  const home = user.jurisdiction.code;
+  const [areaCode, setAreaCode] = useState(home);
+  const [unitCode, setUnitCode] = useState<string | null>(null);
+  const config = useQuery(configQuery);
+  const area = useQuery(areaQuery(areaCode));
+  const children = useQuery(areaChildrenQuery(areaCode));
+  const compliance = useQuery(complianceQuery(areaCode, day));
+  useReportsLive(home);
+  const canReport = reporterRoles.has(user.role);
+
+  useEffect(() => {
+    document.title = `${t('reports.title')} · ${t('app.title')}`;
+  }, [t]);
+
+  const data: Compliance | undefined = compliance.data;
+  const units = useMemo(() => data?.units ?? [], [data]);
+  // A reporter opens on their first unit (a grid worker: their community).
+  const selectedUnit = units.find((u) => u.unitCode === unitCode) ?? (canReport && units.length === 1 ? units[0] : undefined);
+  const unitStatus = useMemo(() => new Map(units.map((u) => [u.unitCode, u.status])), [units]);
+
+  // The map: the sub-areas by the status of their units; an area with no sub-areas (a community) itself.
+  const statusAreas = useMemo((): StatusArea[] => {
+    if (!data) return [];
+    const childCounts = new Map(data.children.map((c) => [c.area, c]));
+    const features = children.data?.features ?? [];
+    if (features.length > 0 && data.children.length > 0)
+      return features.map((f) => {
+        const counts = childCounts.get(f.properties.code);
+        return { code: f.properties.code, geometry: f.geometry as GeoJSON.Geometry, status: unitStatus.get(f.properties.code) ?? (counts ? areaStatus(counts) : null) };
+      });
+    return area.data ? [{ code: area.data.properties.code, geometry: area.data.geometry as GeoJSON.Geometry, status: unitStatus.get(areaCode) ?? areaStatus(data.totals) }] : [];
+  }, [data, children.data, area.data, unitStatus, areaCode]);
+  const layers = useMemo(() => buildReportLayers(statusAreas, scale), [statusAreas, scale]);
+  const frame = useMemo(() => (area.data ? { key: area.data.properties.code, bbox: area.data.bbox } : null), [area.data]);
+  const attribution = t('map.attribution');
+  const loadingLabel = t('map.loading');
+  const webglFailedLabel = t('map.webglFailed');
+  const onClickChild = useMemo(() => (code: string) => setAreaCode(code), []);
+
+  const statusLabel = (status: UnitStatus) => t(`reports.status.${status}`);
+  const rows = data?.children ?? [];
+
+  return (
+    <div className="inspection-page reports-page" data-testid="reports-page">
+      <header className="top-bar inspection-top">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          <div>
+            <h1>{t('reports.title')}</h1>
+            <div className="brand-sub">{t('app.title')}</div>
+          </div>
+        </div>
+        <PageNav current="reports" />
+        <div className="inspection-controls">
+          <label className="control">
+            <span>{t('reports.day')}</span>
+            <input type="date" value={day} max={today} onChange={(e) => e.target.value && setDay(e.target.value)} data-testid="reports-day" />
+          </label>
+          <a className="button" href={exportUrl(areaCode, day)} download data-testid="reports-export">{t('reports.export')}</a>
+        </div>
+        <div className="top-actions">
+          <Clock />
+          <LanguageSwitch setLanguage={setLanguage} />
+          <details className="user-menu">
+            <summary data-testid="user-menu">
+              <span className="avatar" aria-hidden="true">{user.displayName.slice(0, 1)}</span>
+              <span className="user-name">{user.username}</span>
+            </summary>
+            <div className="user-menu-body">
+              <div className="user-display">{user.displayName}</div>
+              <div className="muted">{t('auth.jurisdiction', { name: areaName(user.jurisdiction, language) })}</div>
+              <button type="button" className="button" onClick={() => logout.mutate()} disabled={logout.isPending} data-testid="sign-out">
+                {t('auth.signOut')}
+              </button>
+            </div>
+          </details>
+        </div>
+      </header>
+
+      <main className="inspection-workspace">
+        <div className="map-region inspection-map reports-map" data-ready={data && statusAreas.length > 0 ? 'true' : 'false'}>
+          {config.data ? (
+            <StableMapView
+              config={config.data}
+              layers={layers}
+              area={area.data}
+              subAreas={children.data}
+              highlightCode={null}
+              frame={frame}
+              enabledCategories={noCategories}
+              scale={scale}
+              attribution={attribution}
+              paddingLeft={0}
+              onClickChild={onClickChild}
+              onClickTileAreas={noop}
+              loadingLabel={loadingLabel}
+              webglFailedLabel={webglFailedLabel}
+            />
+          ) : (
+            <div className="map-message">{t('map.loading')}</div>
+          )}
+          <aside className="status-legend" aria-label={t('reports.legend')} data-testid="reports-legend">
+            <h3>{t('reports.legend')}</h3>
+            <ul>
+              {unitStatuses.map((status) => (
+                <li key={status} data-status={status}>
+                  <span className="swatch-dot" style={{ background: reportStatusColors[status] }} aria-hidden="true" />
+                  <span>{statusLabel(status)}</span>
+                </li>
+              ))}
+            </ul>
+            {/* What the map draws, readable by tests and screen readers. */}
+            <ul className="visually-hidden" data-testid="map-statuses">
+              {statusAreas.map((a) => (
+                <li key={a.code} data-testid={`map-status-${a.code}`} data-status={a.status ?? 'none'}>{a.code}: {a.status ? statusLabel(a.status) : '—'}</li>
+              ))}
+            </ul>
+          </aside>
+        </div>
+
+        <aside className="side-panel inspection-panel reports-panel" aria-label={t('reports.title')}>
+          <div className="tab-body">
+            <div className="reports-heading">
+              <h2 data-testid="reports-area">{data ? `${data.name} · ${day}` : t('area.loading')}</h2>
+              {areaCode !== home ? (
+                <button type="button" className="button" onClick={() => { setAreaCode(home); setUnitCode(null); }} data-testid="reports-up">
+                  {t('reports.back')}
+                </button>
+              ) : null}
+            </div>
+            {compliance.isError ? (
+              <p className="error-text" role="alert">{t('errors.load')}: {compliance.error.message}</p>
+            ) : !data ? (
+              <p className="muted empty">{t('area.loading')}</p>
+            ) : (
+              <>
+                <table className="reports-table" data-testid="compliance-table">
+                  <caption>{t('reports.compliance')}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('reports.col.area')}</th>
+                      <th scope="col">{t('reports.col.expected')}</th>
+                      <th scope="col">{t('reports.status.on_time')}</th>
+                      <th scope="col">{t('reports.status.late')}</th>
+                      <th scope="col">{t('reports.status.missing')}</th>
+                      <th scope="col">{t('reports.status.pending')}</th>
+                      <th scope="col">{t('reports.col.zero')}</th>
+                      <th scope="col">{t('reports.col.rate')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {rows.map((c) => (
+                      <tr key={c.area} data-testid={`compliance-${c.area}`}>
+                        <th scope="row">
+                          {c.expected > 0 ? (
+                            <button type="button" className="link-button" onClick={() => { setAreaCode(c.area); setUnitCode(null); }}>{c.name}</button>
+                          ) : c.name}
+                        </th>
+                        <td className="mono">{formatNumber(c.expected, language)}</td>
+                        <td className="mono">{formatNumber(c.onTime, language)}</td>
+                        <td className="mono">{formatNumber(c.late, language)}</td>
+                        <td className="mono">{formatNumber(c.missing, language)}</td>
+                        <td className="mono">{formatNumber(c.pending, language)}</td>
+                        <td className="mono">{formatNumber(c.zero, language)}</td>
+                        <td className="mono">{onTimeRate(c)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                  <tfoot>
+                    <tr data-testid="compliance-total">
+                      <th scope="row">{t('reports.col.total')}</th>
+                      <td className="mono">{formatNumber(data.totals.expected, language)}</td>
+                      <td className="mono">{formatNumber(data.totals.onTime, language)}</td>
+                      <td className="mono">{formatNumber(data.totals.late, language)}</td>
+                      <td className="mono">{formatNumber(data.totals.missing, language)}</td>
+                      <td className="mono">{formatNumber(data.totals.pending, language)}</td>
+                      <td className="mono">{formatNumber(data.totals.zero, language)}</td>
+                      <td className="mono">{onTimeRate(data.totals)}</td>
+                    </tr>
+                  </tfoot>
+                </table>
+
+                <h3>{t('reports.units', { count: units.length })}</h3>
+                {units.length === 0 ? (
+                  <p className="muted empty" data-testid="units-empty">{t('reports.noUnits')}</p>
+                ) : (
+                  <ul className="reports-units" data-testid="units">
+                    {units.slice(0, 500).map((u) => (
+                      <li key={u.unitCode}>
+                        <button
+                          type="button"
+                          className="unit-row"
+                          aria-pressed={selectedUnit?.unitCode === u.unitCode}
+                          onClick={() => setUnitCode(u.unitCode)}
+                          data-testid={`unit-${u.unitCode}`}
+                          data-status={u.status}
+                        >
+                          <span className="swatch-dot" style={{ background: reportStatusColors[u.status] }} aria-hidden="true" />
+                          <span className="unit-name">{u.name}</span>
+                          <span className="unit-status">{statusLabel(u.status)}{u.zero ? ` · ${t('reports.zeroShort')}` : ''}</span>
+                          <span className="mono muted">{u.submittedAt ? timeOf(u.submittedAt) : t('reports.due', { time: timeOf(u.deadlineAt) })}</span>
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {units.length > 500 ? <p className="hint">{t('reports.moreUnits', { count: units.length - 500 })}</p> : null}
+
+                {selectedUnit && canReport ? (
+                  <ReportForm key={`${selectedUnit.unitCode}/${day}`} unitCode={selectedUnit.unitCode} unitName={selectedUnit.name} day={day} />
+                ) : canReport ? (
+                  <p className="hint">{t('reports.pickUnit')}</p>
+                ) : null}
+              </>
+            )}
+          </div>
+        </aside>
+      </main>
+    </div>
+  );
+}
