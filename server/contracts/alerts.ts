@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { AreaCode } from './common.ts';
 
-export const alertKinds = ['abnormal_temperature', 'red_code', 'positive_result', 'missed_check', 'overdue_release', 'late_result', 'report_reminder', 'report_late', 'report_escalated'] as const;
+export const alertKinds = ['abnormal_temperature', 'red_code', 'positive_result', 'missed_check', 'overdue_release', 'late_result', 'report_reminder', 'report_late', 'report_escalated', 'rectification_escalated'] as const;
 export const AlertKind = Type.Enum(alertKinds);
 export type AlertKind = (typeof alertKinds)[number];
 export const AlertStatus = Type.Enum(['open', 'acknowledged', 'closed']);

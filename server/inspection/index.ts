@@ -24,6 +24,7 @@ import { noticeWorkbook } from './notice-sheet.ts';
 import { routeSheetWorkbook } from './route-sheet-export.ts';
 import { isRoundDay, weekOf } from './round-days.ts';
 import * as repo from './inspection.repository.ts';
+import { alertsByIds } from '../alerts/alerts.repository.ts';
 
 const managers: ReadonlySet<Role> = new Set(['admin', 'command']);
 /** Lists that name sites, people and findings: everyone but the wall display. */
@@ -430,9 +431,9 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
       problems.push(...photos.errors);
       if (problems.length > 0) throw validationFailed('The visit is not usable / 督查记录有误', problems);
 
-      let id: number | undefined;
+      let stored: { id: number; alertIds: number[] } | undefined;
       try {
-        id = await withTransaction(pool, (client) => repo.insertVisit(client, {
+        stored = await withTransaction(pool, (client) => repo.insertVisit(client, {
           clientId: input.clientId, roundId: round.id, teamId: input.teamId, siteId: input.siteId, day,
           arrivedAt: arrived.toISOString(), departedAt: departed.toISOString(), results: input.results,
           findings: input.findings?.trim() ?? '', photos: photos.photos, notice, by: user.username,
@@ -445,7 +446,10 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
         throw error;
       }
       // Another request with the same clientId won the race: answer its visit.
-      if (id === undefined) return (await replay())!;
+      if (stored === undefined) return (await replay())!;
+      // A failed 回头看 escalated its rectification: announce the alert once the visit is committed.
+      if (stored.alertIds.length > 0) app.live.publishAlerts(await alertsByIds(pool, stored.alertIds));
+      const id = stored.id;
       return reply.status(201).header('Location', `/api/inspection/visits/${id}`).send(await visibleVisit(user, id));
     },
   );
@@ -549,13 +553,14 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
     },
     async (request) => {
       const user = requireRole(request, recorders, 'verify rectifications');
-      await withTransaction(pool, async (client) => {
+      const alertIds = await withTransaction(pool, async (client) => {
         const found = await repo.rectificationForUpdate(client, request.params.id, user.jurisdictionPath);
         if (!found) throw notFound(`No rectification ${request.params.id} in your jurisdiction / 无此整改记录`);
         await ensureOwnTeam(user, found.teamId);
         if (found.outcome !== null) throw conflict(`The rectification was verified already (${found.outcome}) / 已核查`);
-        await repo.verifyRectification(client, found.id, request.body.outcome, request.body.note?.trim() ?? '', user.username);
+        return repo.verifyRectification(client, found.id, request.body.outcome, request.body.note?.trim() ?? '', user.username, cityDay(new Date(), tz));
       });
+      if (alertIds.length > 0) app.live.publishAlerts(await alertsByIds(pool, alertIds));
       return (await repo.getRectification(pool, request.params.id, user.jurisdictionPath))!;
     },
   );

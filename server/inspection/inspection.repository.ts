@@ -627,7 +627,7 @@ export interface NewVisit {
  * confirms the rectification, a failed one fails it (escalation). Undefined when a visit with the
  * same client id exists already (the caller answers that one). Run inside a transaction.
  */
-export async function insertVisit(db: Queryable, visit: NewVisit): Promise<number | undefined> {
+export async function insertVisit(db: Queryable, visit: NewVisit): Promise<{ id: number; alertIds: number[] } | undefined> {
   if (visit.photos.length > 0) {
     await db.query(
       `INSERT INTO inspection_photos (sha256, content_type, size_bytes, bytes)
@@ -660,21 +660,46 @@ export async function insertVisit(db: Queryable, visit: NewVisit): Promise<numbe
     [visit.siteId, stored.id, stored.failed, visit.arrivedAt],
   );
   const sources = closed.rows.map((r) => r.source_visit_id);
+  let alertIds: number[] = [];
   if (sources.length > 0) {
-    await db.query(
+    const updated = await db.query<{ id: number }>(
       stored.failed
         ? `UPDATE inspection_rectifications
               SET outcome = 'failed', verified_at = now(), verified_by = $2, escalated_at = now(),
                   verification_note = '回头看未通过 failed at the follow-up check (visit ' || $3 || ')'
-            WHERE visit_id = ANY ($1::bigint[]) AND outcome IS DISTINCT FROM 'failed'`
+            WHERE visit_id = ANY ($1::bigint[]) AND outcome IS DISTINCT FROM 'failed'
+            RETURNING id`
         : `UPDATE inspection_rectifications
               SET outcome = 'rectified', verified_at = now(), verified_by = $2,
                   verification_note = '回头看通过 confirmed at the follow-up check (visit ' || $3 || ')'
-            WHERE visit_id = ANY ($1::bigint[]) AND outcome IS NULL`,
+            WHERE visit_id = ANY ($1::bigint[]) AND outcome IS NULL
+            RETURNING id`,
       [sources, visit.by, String(stored.id)],
     );
+    if (stored.failed) alertIds = await raiseEscalationAlerts(db, updated.rows.map((r) => r.id), visit.day);
   }
-  return stored.id;
+  return { id: stored.id, alertIds };
+}
+
+/**
+ * A `rectification_escalated` alert per escalated rectification, at its site's grid, on `day`.
+ * The source id is derived from the rectification, so an escalation never raises two alerts.
+ * Details name the site only (alerts never name people). Returns the new alerts' ids.
+ */
+export async function raiseEscalationAlerts(db: Queryable, rectificationIds: number[], day: string): Promise<number[]> {
+  if (rectificationIds.length === 0) return [];
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO alerts (kind, area_code, area_path, day, raised_at, source_id, details)
+     SELECT 'rectification_escalated', s.grid_code, s.area_path, $2::date, rc.escalated_at,
+            md5('rectification:' || rc.id)::uuid, jsonb_build_object('siteId', s.id)
+       FROM inspection_rectifications rc JOIN inspection_visits v ON v.id = rc.visit_id JOIN sites s ON s.id = v.site_id
+      WHERE rc.id = ANY ($1::bigint[]) AND rc.escalated_at IS NOT NULL AND s.grid_code IS NOT NULL
+      ORDER BY rc.id
+     ON CONFLICT DO NOTHING
+     RETURNING id`,
+    [rectificationIds, day],
+  );
+  return rows.map((r) => Number(r.id));
 }
 
 export interface VisitForUpdate {
@@ -768,7 +793,10 @@ export async function rectificationForUpdate(db: Queryable, id: number, scopePat
   return rows[0];
 }
 
-export async function verifyRectification(db: Queryable, id: number, outcome: 'rectified' | 'failed', note: string, by: string): Promise<void> {
+/** Records the verification; a failed one is escalated and raises its alert (ids returned) on `day`. */
+export async function verifyRectification(
+  db: Queryable, id: number, outcome: 'rectified' | 'failed', note: string, by: string, day: string,
+): Promise<number[]> {
   await db.query(
     `UPDATE inspection_rectifications
         SET outcome = $2, verified_at = now(), verified_by = $3, verification_note = $4,
@@ -776,6 +804,7 @@ export async function verifyRectification(db: Queryable, id: number, outcome: 'r
       WHERE id = $1`,
     [id, outcome, by, note],
   );
+  return outcome === 'failed' ? raiseEscalationAlerts(db, [id], day) : [];
 }
 
 const rectificationJson = `json_build_object(
