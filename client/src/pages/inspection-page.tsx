@@ -23,6 +23,7 @@ import {
 } from '../features/inspection/api.ts';
 import { siteStatuses, statusColors, teamColor } from '../features/inspection/colors.ts';
 import { CoveragePanel } from '../features/inspection/coverage-panel.tsx';
+import { FollowupPanel } from '../features/inspection/followup-panel.tsx';
 import { defaultRoundDay, isRoundDay, stepRoundDay, weekOf } from '../features/inspection/days.ts';
 import { buildInspectionLayers, type StatusPoint } from '../features/inspection/layers.ts';
 import { PageNav } from '../features/inspection/page-nav.tsx';
@@ -41,7 +42,7 @@ import { MapView } from '../map/map-view.tsx';
 const noCategories = new Set<never>();
 // The map re-renders only when its props change (all stable here), not with every state change of the page.
 const StableMapView = memo(MapView);
-const tabs: readonly InspectionTab[] = ['plan', 'sheet', 'coverage'];
+const tabs: readonly InspectionTab[] = ['plan', 'sheet', 'coverage', 'followup'];
 const noop = () => undefined;
 
 /** The status queries of the round's categories as one list (combined only when a query changes). */
@@ -353,6 +354,8 @@ export function InspectionPage({ user }: { user: SessionUser }) {
               ) : (
                 <p className="muted empty" data-testid="sheet-pick-team">{t('inspection.sheet.pickTeam')}</p>
               )
+            ) : tab === 'followup' ? (
+              <FollowupPanel round={round} today={today} user={user} />
             ) : (
               <CoveragePanel round={round} day={day} scale={scale} />
             )}

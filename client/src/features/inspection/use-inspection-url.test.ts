@@ -4,6 +4,7 @@ import { parseInspectionUrl } from './use-inspection-url.ts';
 describe('inspection URL', () => {
   it('reads round, day, team and tab', () => {
     expect(parseInspectionUrl('?round=1&day=2026-11-24&team=3&tab=sheet')).toEqual({ round: 1, day: '2026-11-24', team: 3, tab: 'sheet' });
+    expect(parseInspectionUrl('?tab=followup').tab).toBe('followup');
   });
 
   it('ignores what is malformed', () => {

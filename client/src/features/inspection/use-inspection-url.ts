@@ -3,7 +3,7 @@
 // (Back leaves the page rather than stepping through every click).
 import { useCallback, useSyncExternalStore } from 'react';
 
-export type InspectionTab = 'plan' | 'sheet' | 'coverage';
+export type InspectionTab = 'plan' | 'sheet' | 'coverage' | 'followup';
 
 export interface InspectionUrl {
   round: number | null;
@@ -27,7 +27,7 @@ export function parseInspectionUrl(search: string): InspectionUrl {
     round: positive(params.get('round')),
     day: day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : null,
     team: positive(params.get('team')),
-    tab: tab === 'sheet' || tab === 'coverage' ? tab : 'plan',
+    tab: tab === 'sheet' || tab === 'coverage' || tab === 'followup' ? tab : 'plan',
   };
 }
 
