@@ -78,7 +78,7 @@ export function ReportsPage({ user }: { user: SessionUser }) {
     if (!data) return [];
     const childCounts = new Map(data.children.map((c) => [c.area, c]));
     const features = children.data?.features ?? [];
-    if (features.length > 0 && data.children.length > 0)
+    if (features.length > 0 && data.children.some((c) => c.expected > 0))
       return features.map((f) => {
         const counts = childCounts.get(f.properties.code);
         return { code: f.properties.code, geometry: f.geometry as GeoJSON.Geometry, status: unitStatus.get(f.properties.code) ?? (counts ? areaStatus(counts) : null) };
@@ -93,7 +93,8 @@ export function ReportsPage({ user }: { user: SessionUser }) {
   const onClickChild = useMemo(() => (code: string) => setAreaCode(code), []);
 
   const statusLabel = (status: UnitStatus) => t(`reports.status.${status}`);
-  const rows = data?.children ?? [];
+  // Sub-areas without units (the grids of a community) add nothing to the table.
+  const rows = (data?.children ?? []).filter((c) => c.expected > 0);
 
   return (
     <div className="inspection-page reports-page" data-testid="reports-page">
