@@ -3,7 +3,7 @@
 // pending before it — whatever the clock), sends a zero report (零报告) and sees the unit turn to
 // the status the API computes (on time, or late after the deadline) in the unit list and on the map
 // (the map's status list, data-status, is what the fill layer draws). Then a correction with
-// figures shows the version history. Screenshots: artifacts/e2e/reports-*.png.
+// figures shows the version history, and a correction sent elsewhere arrives live. Screenshots: artifacts/e2e/reports-*.png.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -93,6 +93,20 @@ describe('daily reports page', () => {
     expect(stored.figures.released).toBe(2);
     await eventually(() => row.getAttribute('data-status')).toBe(after!.status);
     await screenshot('03-corrected');
+
+    // Live: a correction sent outside this page (a raw request, which no page query knows of)
+    // reaches the list only through the socket's reports:updated and the refetch it triggers.
+    await eventually(() => row.getAttribute('data-version')).toBe('2');
+    const status = await page.evaluate(async ([u, d]) => {
+      const response = await fetch(`/api/reports/${u}/${d}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ submissionId: crypto.randomUUID(), zero: true }),
+      });
+      return response.status;
+    }, [unit, cityToday()] as const);
+    expect(status).toBe(200);
+    await eventually(() => row.getAttribute('data-version'), 15_000).toBe('3');
     expect(consoleErrors.filter((text) => !/status of 40[14]/.test(text))).toEqual([]);
   });
 });

@@ -250,6 +250,7 @@ export function ReportsPage({ user }: { user: SessionUser }) {
                           onClick={() => setUnitCode(u.unitCode)}
                           data-testid={`unit-${u.unitCode}`}
                           data-status={u.status}
+                          data-version={u.version ?? 0}
                         >
                           <span className="swatch-dot" style={{ background: reportStatusColors[u.status] }} aria-hidden="true" />
                           <span className="unit-name">{u.name}</span>
