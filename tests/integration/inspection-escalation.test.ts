@@ -46,8 +46,10 @@ async function freshSites(count: number): Promise<Array<{ id: number; grid: stri
   return rows;
 }
 
-const escalationAlerts = async (cookie: string) =>
-  json<AlertList>(await get('/api/alerts?kind=rectification_escalated&status=all&limit=500', cookie)).items;
+/** Escalation alerts of these sites (other test files escalate their own sites in the same database). */
+const escalationAlerts = async (cookie: string, siteIds: Array<number | undefined>) =>
+  json<AlertList>(await get('/api/alerts?kind=rectification_escalated&status=all&limit=500', cookie)).items
+    .filter((a) => siteIds.includes(a.details.siteId));
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -60,7 +62,8 @@ afterAll(() => t.close());
 describe('escalation alerts', () => {
   it('raises exactly one alert at the site\'s grid when a 回头看 fails, naming the site and no one', async () => {
     const [site, passing] = await freshSites(2);
-    expect(await escalationAlerts(admin)).toEqual([]);
+    const mine = [site!.id, passing!.id];
+    expect(await escalationAlerts(admin, mine)).toEqual([]);
 
     const first = await record(visit(site!.id, '2026-11-17', failing, { notice: { number: 'ZG-E-001', deadline: '2026-11-20' } }));
     expect((await post(`/api/inspection/visits/${first.id}/rectification`, admin, { report: '已整改', reportedAt: '2026-11-18T15:00:00+08:00' })).statusCode).toBe(201);
@@ -68,32 +71,33 @@ describe('escalation alerts', () => {
     const other = await record(visit(passing!.id, '2026-11-17', failing, { notice: { number: 'ZG-E-002', deadline: '2026-11-20' } }));
     await post(`/api/inspection/visits/${other.id}/rectification`, admin, { report: '已整改', reportedAt: '2026-11-18T15:00:00+08:00' });
     await record(visit(passing!.id, '2026-11-19', ok));
-    expect(await escalationAlerts(admin)).toEqual([]);
+    expect(await escalationAlerts(admin, mine)).toEqual([]);
 
     const again = visit(site!.id, '2026-11-19', failing, { notice: { number: 'ZG-E-003', deadline: '2026-11-26' } });
     await record(again);
     // The same visit sent again (a retry) is answered, not escalated twice.
     expect((await post('/api/inspection/visits', admin, again)).statusCode).toBe(200);
 
-    const alerts = await escalationAlerts(admin);
+    const alerts = await escalationAlerts(admin, mine);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ kind: 'rectification_escalated', status: 'open', areaCode: site!.grid, day: '2026-11-19' });
     const { rows: [named] } = await t.pool.query<{ name: string }>('SELECT name FROM sites WHERE id = $1', [site!.id]);
     expect(alerts[0]!.details).toEqual({ siteId: site!.id, siteName: named!.name });
     // The district official of the site's district sees it too.
-    expect((await escalationAlerts(pudong)).map((a) => a.id)).toEqual([alerts[0]!.id]);
+    expect((await escalationAlerts(pudong, mine)).map((a) => a.id)).toEqual([alerts[0]!.id]);
   });
 
   it('raises one alert when a rectification is verified failed, none when verified rectified', async () => {
     const [failedSite, fixedSite] = await freshSites(2);
-    const before = (await escalationAlerts(admin)).length;
+    const mine = [failedSite!.id, fixedSite!.id];
+    expect(await escalationAlerts(admin, mine)).toEqual([]);
     const rectify = async (siteId: number, notice: string) => {
       const v = await record(visit(siteId, '2026-11-17', failing, { notice: { number: notice, deadline: '2026-11-30' } }));
       return json<Rectification>(await post(`/api/inspection/visits/${v.id}/rectification`, admin, { report: '已整改', reportedAt: '2026-11-18T15:00:00+08:00' }));
     };
     const fixed = await rectify(fixedSite!.id, 'ZG-E-010');
     expect((await post(`/api/inspection/rectifications/${fixed.id}/verify`, admin, { outcome: 'rectified' })).statusCode).toBe(200);
-    expect(await escalationAlerts(admin)).toHaveLength(before);
+    expect(await escalationAlerts(admin, mine)).toEqual([]);
 
     const failed = await rectify(failedSite!.id, 'ZG-E-011');
     const verified = await post(`/api/inspection/rectifications/${failed.id}/verify`, admin, { outcome: 'failed', note: '整改不力' });
@@ -101,9 +105,8 @@ describe('escalation alerts', () => {
     expect(json<Rectification>(verified)).toMatchObject({ outcome: 'failed', escalated: true });
     expect((await post(`/api/inspection/rectifications/${failed.id}/verify`, admin, { outcome: 'failed' })).statusCode).toBe(409);
 
-    const alerts = (await escalationAlerts(admin)).filter((a) => a.details.siteId === failedSite!.id);
+    const alerts = await escalationAlerts(admin, mine);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ areaCode: failedSite!.grid, status: 'open' });
-    expect(await escalationAlerts(admin)).toHaveLength(before + 1);
+    expect(alerts[0]).toMatchObject({ areaCode: failedSite!.grid, status: 'open', details: { siteId: failedSite!.id } });
   });
 });

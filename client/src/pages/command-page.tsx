@@ -12,13 +12,13 @@ import { Breadcrumbs } from '../features/areas/breadcrumbs.tsx';
 import { buildAreaLayers, populationRamp } from '../features/areas/layers.ts';
 import { levelIndex, withinJurisdiction } from '../features/areas/levels.ts';
 import { replaceSelectedArea, useSelectedArea } from '../features/areas/use-selected-area.ts';
-import { useLogout } from '../features/auth/api.ts';
 import { configQuery } from '../features/config/api.ts';
 import { RiskLegend } from '../features/risk-areas/risk-legend.tsx';
 import { siteCategories, type SiteCategory } from '../features/sites/categories.ts';
 import { SiteLegend } from '../features/sites/site-legend.tsx';
 import { Clock } from '../components/clock.tsx';
 import { LanguageSwitch } from '../components/language-switch.tsx';
+import { UserMenu } from '../components/user-menu.tsx';
 import { isClientError } from '../lib/http.ts';
 import { areaName, setLanguage, useLanguage } from '../lib/i18n.ts';
 import { useUiScale } from '../lib/ui-scale.ts';
@@ -62,7 +62,6 @@ export function CommandPage({ user }: { user: SessionUser }) {
   const config = useQuery(configQuery);
   const area = useQuery({ ...areaQuery(code), placeholderData: keepPreviousData });
   const children = useQuery({ ...areaChildrenQuery(code), placeholderData: keepPreviousData });
-  const logout = useLogout();
   const [enabled, setEnabled] = useState<ReadonlySet<SiteCategory>>(storedCategories);
   const listHovered = useListHoveredCode();
   const [zoom, setZoom] = useState<number | null>(null);
@@ -194,21 +193,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
           </button>
           <Clock />
           <LanguageSwitch setLanguage={setLanguage} />
-          <details className="user-menu">
-            <summary data-testid="user-menu">
-              <span className="avatar" aria-hidden="true">
-                {user.displayName.slice(0, 1)}
-              </span>
-              <span className="user-name">{user.username}</span>
-            </summary>
-            <div className="user-menu-body">
-              <div className="user-display">{user.displayName}</div>
-              <div className="muted">{t('auth.jurisdiction', { name: areaName(user.jurisdiction, language) })}</div>
-              <button type="button" className="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
-                {t('auth.signOut')}
-              </button>
-            </div>
-          </details>
+          <UserMenu user={user} />
         </div>
       </header>
       <main className="workspace">

@@ -8,7 +8,6 @@ import { useTranslation } from 'react-i18next';
 import type { BBox, DayPlan, PrioritySite, SessionUser, SiteStatus, SiteStatusList, Team } from '../../../server/contracts/index.ts';
 import { areaChildrenQuery, areaQuery } from '../features/areas/api.ts';
 import { buildAreaLayers } from '../features/areas/layers.ts';
-import { useLogout } from '../features/auth/api.ts';
 import { configQuery } from '../features/config/api.ts';
 import {
   coverageQuery,
@@ -34,7 +33,8 @@ import { useInspectionUrl, type InspectionTab } from '../features/inspection/use
 import { VisitForm, type VisitTarget } from '../features/inspection/visit-form.tsx';
 import { Clock } from '../components/clock.tsx';
 import { LanguageSwitch } from '../components/language-switch.tsx';
-import { areaName, formatNumber, setLanguage, useLanguage } from '../lib/i18n.ts';
+import { UserMenu } from '../components/user-menu.tsx';
+import { formatNumber, setLanguage, useLanguage } from '../lib/i18n.ts';
 import { useCityDay } from '../lib/city-time.ts';
 import { useUiScale } from '../lib/ui-scale.ts';
 import { MapView } from '../map/map-view.tsx';
@@ -72,7 +72,6 @@ export function InspectionPage({ user }: { user: SessionUser }) {
   const language = useLanguage();
   const scale = useUiScale();
   const today = useCityDay();
-  const logout = useLogout();
   const [url, setUrl] = useInspectionUrl();
   const config = useQuery(configQuery);
   const area = useQuery(areaQuery(user.jurisdiction.code));
@@ -222,19 +221,7 @@ export function InspectionPage({ user }: { user: SessionUser }) {
         <div className="top-actions">
           <Clock />
           <LanguageSwitch setLanguage={setLanguage} />
-          <details className="user-menu">
-            <summary data-testid="user-menu">
-              <span className="avatar" aria-hidden="true">{user.displayName.slice(0, 1)}</span>
-              <span className="user-name">{user.username}</span>
-            </summary>
-            <div className="user-menu-body">
-              <div className="user-display">{user.displayName}</div>
-              <div className="muted">{t('auth.jurisdiction', { name: areaName(user.jurisdiction, language) })}</div>
-              <button type="button" className="button" onClick={() => logout.mutate()} disabled={logout.isPending} data-testid="sign-out">
-                {t('auth.signOut')}
-              </button>
-            </div>
-          </details>
+          <UserMenu user={user} />
         </div>
       </header>
 

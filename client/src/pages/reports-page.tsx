@@ -7,7 +7,6 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Compliance, SessionUser, UnitStatus } from '../../../server/contracts/index.ts';
 import { areaChildrenQuery, areaQuery } from '../features/areas/api.ts';
-import { useLogout } from '../features/auth/api.ts';
 import { configQuery } from '../features/config/api.ts';
 import { PageNav } from '../features/inspection/page-nav.tsx';
 import { LiveStore } from '../features/live/live-store.ts';
@@ -17,7 +16,8 @@ import { ReportForm } from '../features/reports/report-form.tsx';
 import { areaStatus, onTimeRate, reportStatusColors, unitStatuses } from '../features/reports/status.ts';
 import { Clock } from '../components/clock.tsx';
 import { LanguageSwitch } from '../components/language-switch.tsx';
-import { areaName, formatNumber, setLanguage, useLanguage } from '../lib/i18n.ts';
+import { UserMenu } from '../components/user-menu.tsx';
+import { formatNumber, setLanguage, useLanguage } from '../lib/i18n.ts';
 import { useCityDay } from '../lib/city-time.ts';
 import { meQueryKey } from '../lib/query-client.ts';
 import { useUiScale } from '../lib/ui-scale.ts';
@@ -50,7 +50,6 @@ export function ReportsPage({ user }: { user: SessionUser }) {
   const language = useLanguage();
   const scale = useUiScale();
   const today = useCityDay();
-  const logout = useLogout();
   const [dayChoice, setDay] = useState<string | null>(() => new URLSearchParams(window.location.search).get('day'));
   const day = dayChoice ?? today;
   const home = user.jurisdiction.code;
@@ -117,19 +116,7 @@ export function ReportsPage({ user }: { user: SessionUser }) {
         <div className="top-actions">
           <Clock />
           <LanguageSwitch setLanguage={setLanguage} />
-          <details className="user-menu">
-            <summary data-testid="user-menu">
-              <span className="avatar" aria-hidden="true">{user.displayName.slice(0, 1)}</span>
-              <span className="user-name">{user.username}</span>
-            </summary>
-            <div className="user-menu-body">
-              <div className="user-display">{user.displayName}</div>
-              <div className="muted">{t('auth.jurisdiction', { name: areaName(user.jurisdiction, language) })}</div>
-              <button type="button" className="button" onClick={() => logout.mutate()} disabled={logout.isPending} data-testid="sign-out">
-                {t('auth.signOut')}
-              </button>
-            </div>
-          </details>
+          <UserMenu user={user} />
         </div>
       </header>
 
