@@ -14,6 +14,9 @@ import { parseTrsp } from '../../server/optimiser/trsp.ts';
 import { validateSolution } from '../../server/optimiser/validator.ts';
 
 const SHARED = join(import.meta.dirname, '../../../shared/bench/routing');
+/** The shared benchmark sets (all but Solomon's, which are in data/) sit next to the checkout, in ../shared. */
+export const sharedBenchmarks = SHARED;
+export const hasSharedBenchmarks = existsSync(SHARED);
 const SOLOMON_DIR = join(import.meta.dirname, '../../data/solomon');
 const DOC = join(import.meta.dirname, '../../docs/benchmarks.md');
 

@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { parseOptw, parseSolomon } from './parsers.ts';
 import { parseTrsp } from './trsp.ts';
 import { planFromSequences, validateSolution } from './validator.ts';
+import { hasSharedBenchmarks, sharedBenchmarks } from '../../bench/routing/run.ts';
 
 const root = join(import.meta.dirname, '../..');
 const c101 = join(root, 'data/solomon/C101.txt');
-const optwC101 = join(root, '../shared/bench/routing/toptw/righini-salani/c_r_rc_100_100/c101.txt');
-const trspR101 = join(root, '../shared/bench/routing/trsp-pillac/R101.100_25-5-5-5.xml');
+const optwC101 = join(sharedBenchmarks, 'toptw/righini-salani/c_r_rc_100_100/c101.txt');
+const trspR101 = join(sharedBenchmarks, 'trsp-pillac/R101.100_25-5-5-5.xml');
 
 function runCli(args: string[]): string {
   // node --import tsx is what `npm run solve` amounts to, without npm's start-up cost.
@@ -60,7 +61,7 @@ describe('solve command line', { timeout: 30_000 }, () => {
     expect(result.ms).toBeLessThan(1500);
   });
 
-  it('prints an orienteering score that matches the validated routes', () => {
+  it.skipIf(!hasSharedBenchmarks)('prints an orienteering score that matches the validated routes', () => {
     const result = JSON.parse(runCli(['--format', 'optw', optwC101, '--vehicles', '1', '--time-limit', '0.5'])) as { score: number; routes: number[][] };
     const instance = parseOptw(readFileSync(optwC101, 'utf8'), 1);
     const report = validateSolution(instance.problem, planFromSequences(instance.problem, result.routes.map((r) => r.map(String))), {
@@ -75,7 +76,7 @@ describe('solve command line', { timeout: 30_000 }, () => {
     expect(result.score).toBeLessThanOrEqual(320);
   });
 
-  it('plans a technician-routing (TRSP) file on its Solomon base: every request, by a technician with its skill', () => {
+  it.skipIf(!hasSharedBenchmarks)('plans a technician-routing (TRSP) file on its Solomon base: every request, by a technician with its skill', () => {
     const result = JSON.parse(runCli(['--format', 'trsp', trspR101, '--max-iterations', '200', '--time-limit', '30'])) as {
       vehicles: number;
       distance: number;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hasSharedBenchmarks, sharedBenchmarks } from '../../bench/routing/run.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSolomon } from './parsers.ts';
@@ -9,7 +10,7 @@ import { validateSolution } from './validator.ts';
 
 const root = join(import.meta.dirname, '../..');
 const solomon = (name: string): ReturnType<typeof parseSolomon> => parseSolomon(readFileSync(join(root, `data/solomon/${name}.txt`), 'utf8'));
-const trspC101 = readFileSync(join(root, '../shared/bench/routing/trsp-pillac/C101.100_25-5-5-5.xml'), 'utf8');
+const trspC101 = () => readFileSync(join(sharedBenchmarks, 'trsp-pillac/C101.100_25-5-5-5.xml'), 'utf8');
 
 describe('XML reader (VRP-REP subset)', () => {
   it('reads nesting, attributes, text and self-closing elements', () => {
@@ -28,10 +29,10 @@ describe('XML reader (VRP-REP subset)', () => {
   });
 });
 
-describe('TRSP (Pillac) instances', () => {
+describe.skipIf(!hasSharedBenchmarks)('TRSP (Pillac) instances (from ../shared/bench/routing)', () => {
   it('maps technicians, homes, skills and the Solomon windows, and plans them without violations', () => {
     const base = solomon('C101');
-    const { problem } = parseTrsp(trspC101, base);
+    const { problem } = parseTrsp(trspC101(), base);
     expect(problem.jobs).toHaveLength(100);
     expect(problem.vehicles).toHaveLength(25);
     // Node 0 is the central depot, 1–25 the technicians' homes, 26–125 the requests.
@@ -56,6 +57,6 @@ describe('TRSP (Pillac) instances', () => {
   }, 30_000);
 
   it('refuses a Solomon file whose customers are not the requests', () => {
-    expect(() => parseTrsp(trspC101, solomon('R101'))).toThrow(InputError);
+    expect(() => parseTrsp(trspC101(), solomon('R101'))).toThrow(InputError);
   });
 });
