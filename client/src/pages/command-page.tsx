@@ -19,6 +19,7 @@ import { SiteLegend } from '../features/sites/site-legend.tsx';
 import { Clock } from '../components/clock.tsx';
 import { LanguageSwitch } from '../components/language-switch.tsx';
 import { UserMenu } from '../components/user-menu.tsx';
+import { PageBrand } from '../components/page-brand.tsx';
 import { isClientError } from '../lib/http.ts';
 import { areaName, setLanguage, useLanguage } from '../lib/i18n.ts';
 import { useUiScale } from '../lib/ui-scale.ts';
@@ -167,13 +168,7 @@ export function CommandPage({ user }: { user: SessionUser }) {
   return (
     <div className="command-page">
       <header className="top-bar">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          <div>
-            <h1>{t('app.title')}</h1>
-            <div className="brand-sub">{t('app.subtitle')}</div>
-          </div>
-        </div>
+        <PageBrand title={t('app.title')} subtitle={t('app.subtitle')} />
         <Breadcrumbs area={current ?? shownArea} user={user} onSelect={select} />
         <div className="top-actions">
           <PageNav current="map" />

@@ -2,7 +2,7 @@
 // (numbered stops, routes in visiting order, sites coloured by status), each team's route sheet
 // with the visit form, and the week's coverage with the notice list. Team leaders open on their
 // own team; the command centre plans the day for every team.
-import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { BBox, DayPlan, PrioritySite, SessionUser, SiteStatus, SiteStatusList, Team } from '../../../server/contracts/index.ts';
@@ -37,13 +37,10 @@ import { UserMenu } from '../components/user-menu.tsx';
 import { formatNumber, setLanguage, useLanguage } from '../lib/i18n.ts';
 import { useCityDay } from '../lib/city-time.ts';
 import { useUiScale } from '../lib/ui-scale.ts';
-import { MapView } from '../map/map-view.tsx';
+import { OverlayMap } from '../map/overlay-map.tsx';
+import { PageBrand } from '../components/page-brand.tsx';
 
-const noCategories = new Set<never>();
-// The map re-renders only when its props change (all stable here), not with every state change of the page.
-const StableMapView = memo(MapView);
 const tabs: readonly InspectionTab[] = ['plan', 'sheet', 'coverage', 'followup'];
-const noop = () => undefined;
 
 /** The status queries of the round's categories as one list (combined only when a query changes). */
 function combineStatuses(results: Array<UseQueryResult<SiteStatusList>>) {
@@ -122,9 +119,6 @@ export function InspectionPage({ user }: { user: SessionUser }) {
     [user.jurisdiction.level, children.data, area.data],
   ) as typeof children.data;
 
-  const attribution = t('map.attribution');
-  const loadingLabel = t('map.loading');
-  const webglFailedLabel = t('map.webglFailed');
   const onClickStop = useCallback((siteId: number) => {
     setSelectedSiteId(siteId);
     window.requestAnimationFrame(() => document.querySelector(`[data-testid="stop-${siteId}"], [data-testid="sheet-stop-${siteId}"]`)?.scrollIntoView({ block: 'nearest' }));
@@ -176,13 +170,7 @@ export function InspectionPage({ user }: { user: SessionUser }) {
   return (
     <div className="inspection-page" data-testid="inspection-page">
       <header className="top-bar inspection-top">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          <div>
-            <h1>{t('inspection.title')}</h1>
-            <div className="brand-sub">{t('app.title')}</div>
-          </div>
-        </div>
+        <PageBrand title={t('inspection.title')} subtitle={t('app.title')} />
         <PageNav current="inspection" />
         <div className="inspection-controls">
           <label className="control">
@@ -228,21 +216,13 @@ export function InspectionPage({ user }: { user: SessionUser }) {
       <main className="inspection-workspace">
         <div className="map-region inspection-map" data-status-ready={statusReady ? 'true' : 'false'}>
           {config.data ? (
-            <StableMapView
+            <OverlayMap
               config={config.data}
               layers={layers}
               area={area.data}
               subAreas={undefined}
-              highlightCode={null}
               frame={frame}
-              enabledCategories={noCategories}
               scale={scale}
-              attribution={attribution}
-              paddingLeft={0}
-              onClickChild={noop}
-              onClickTileAreas={noop}
-              loadingLabel={loadingLabel}
-              webglFailedLabel={webglFailedLabel}
             />
           ) : (
             <div className="map-message">{t('map.loading')}</div>

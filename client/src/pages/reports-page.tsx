@@ -2,7 +2,7 @@
 // drill-down to the units; the map filled by status; the report form of the chosen unit for those
 // who report; and the area's daily report as Excel. Live: every `reports:updated` pushed for the
 // area refetches the compliance.
-import { memo, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Compliance, SessionUser, UnitStatus } from '../../../server/contracts/index.ts';
@@ -21,11 +21,9 @@ import { formatNumber, setLanguage, useLanguage } from '../lib/i18n.ts';
 import { useCityDay } from '../lib/city-time.ts';
 import { meQueryKey } from '../lib/query-client.ts';
 import { useUiScale } from '../lib/ui-scale.ts';
-import { MapView } from '../map/map-view.tsx';
+import { OverlayMap } from '../map/overlay-map.tsx';
+import { PageBrand } from '../components/page-brand.tsx';
 
-const StableMapView = memo(MapView);
-const noCategories = new Set<never>();
-const noop = () => undefined;
 const timeOf = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, hour: '2-digit', minute: '2-digit' }) : '—');
 
 /** Refetches the area's compliance whenever the server pushes `reports:updated` for it. */
@@ -86,9 +84,6 @@ export function ReportsPage({ user }: { user: SessionUser }) {
   }, [data, children.data, area.data, unitStatus, areaCode]);
   const layers = useMemo(() => buildReportLayers(statusAreas, scale), [statusAreas, scale]);
   const frame = useMemo(() => (area.data ? { key: area.data.properties.code, bbox: area.data.bbox } : null), [area.data]);
-  const attribution = t('map.attribution');
-  const loadingLabel = t('map.loading');
-  const webglFailedLabel = t('map.webglFailed');
   const onClickChild = useMemo(() => (code: string) => setAreaCode(code), []);
 
   const statusLabel = (status: UnitStatus) => t(`reports.status.${status}`);
@@ -98,13 +93,7 @@ export function ReportsPage({ user }: { user: SessionUser }) {
   return (
     <div className="inspection-page reports-page" data-testid="reports-page">
       <header className="top-bar inspection-top">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          <div>
-            <h1>{t('reports.title')}</h1>
-            <div className="brand-sub">{t('app.title')}</div>
-          </div>
-        </div>
+        <PageBrand title={t('reports.title')} subtitle={t('app.title')} />
         <PageNav current="reports" />
         <div className="inspection-controls">
           <label className="control">
@@ -123,21 +112,14 @@ export function ReportsPage({ user }: { user: SessionUser }) {
       <main className="inspection-workspace">
         <div className="map-region inspection-map reports-map" data-ready={data && statusAreas.length > 0 ? 'true' : 'false'}>
           {config.data ? (
-            <StableMapView
+            <OverlayMap
               config={config.data}
               layers={layers}
               area={area.data}
               subAreas={children.data}
-              highlightCode={null}
               frame={frame}
-              enabledCategories={noCategories}
               scale={scale}
-              attribution={attribution}
-              paddingLeft={0}
               onClickChild={onClickChild}
-              onClickTileAreas={noop}
-              loadingLabel={loadingLabel}
-              webglFailedLabel={webglFailedLabel}
             />
           ) : (
             <div className="map-message">{t('map.loading')}</div>
