@@ -25,6 +25,10 @@ export class RuinRecreate {
   private stamp = 0;
   private readonly order: Int32Array;
   private readonly hasOptional: boolean;
+  // Per job: its best insertion found so far in recreateByRatio.
+  private readonly bestScore: Float64Array;
+  private readonly bestVehicle: Int32Array;
+  private readonly bestAfter: Int32Array;
 
   constructor(
     private readonly model: Model,
@@ -37,6 +41,9 @@ export class RuinRecreate {
     this.sortKey = new Float64Array(model.nJobs);
     this.classStamp = new Int32Array(model.nVehicles);
     this.order = new Int32Array(model.nJobs);
+    this.bestScore = new Float64Array(model.nJobs);
+    this.bestVehicle = new Int32Array(model.nJobs);
+    this.bestAfter = new Int32Array(model.nJobs);
     let optional = false;
     for (let job = 0; job < model.nJobs; job++) if (model.mandatory[job] === 0) optional = true;
     this.hasOptional = optional;
@@ -183,7 +190,10 @@ export class RuinRecreate {
 
   /**
    * Repeatedly inserts the pooled job with the best priority per unit of added travel and service,
-   * mandatory jobs first. Quadratic in the pool size, so used only when optional jobs exist.
+   * mandatory jobs first. Each pooled job's best place is kept between insertions: an insertion
+   * changes one route, so only that route is re-examined for every job, and a job whose best place
+   * was in that route is re-examined everywhere. Without this the phase was quadratic in the pool
+   * (hundreds of optional sites in a planner's week) and took most of the search time.
    */
   private recreateByRatio(allowNewRoutes: boolean, blinks: boolean): void {
     const { model, state, rng } = this;
@@ -191,54 +201,75 @@ export class RuinRecreate {
     const nextGap = (): number => (logKeep < 0 ? Math.floor(Math.log(1 - rng.next()) / logKeep) : Infinity);
     let gap = nextGap();
     const size = model.size;
-    for (;;) {
-      let bestScore = -Infinity;
-      let bestIndex = -1;
-      let bestRoute: Route | undefined;
-      let bestAfter = -1;
-      for (let index = 0; index < state.poolSize; index++) {
-        const job = state.pool[index] as number;
-        const mandatory = model.mandatory[job] === 1;
-        const value = mandatory ? 1e12 : (model.priority[job] as number);
-        const jobLoc = model.loc[job] as number;
-        const lastEnd = model.lastTwEnd[job] as number;
-        const compatBase = job * model.nVehicles;
-        this.stamp++;
-        for (const route of state.routes) {
-          const v = route.vehicle;
-          if (model.compat[compatBase + v] === 0) continue;
-          if (route.jobCount === 0) {
-            if (!allowNewRoutes) continue;
-            const cls = model.vClass[v] as number;
-            if (this.classStamp[cls] === this.stamp) continue;
-            this.classStamp[cls] = this.stamp;
-          }
-          for (let after = 0; after <= route.len; after++) {
-            if ((route.es[after] as number) + (model.dur[(route.effLoc[after] as number) * size + jobLoc] as number) > lastEnd) break;
-            if (gap-- === 0) {
-              gap = nextGap();
-              continue;
-            }
-            const delta = insertionDelta(route, job, after, state.scratch);
-            if (Number.isNaN(delta)) continue;
-            if (!mandatory && delta >= model.priorityWeight * value) continue;
-            const score = value / (Math.max(0, delta) + (model.service[job] as number) + 1e-9);
-            if (score > bestScore) {
-              bestScore = score;
-              bestIndex = index;
-              bestRoute = route;
-              bestAfter = after;
-            }
-          }
+    const { bestScore, bestVehicle, bestAfter } = this;
+
+    // The best place for `job` in `route` if it beats the job's cached best.
+    const examine = (job: number, route: Route): void => {
+      const mandatory = model.mandatory[job] === 1;
+      const value = mandatory ? 1e12 : (model.priority[job] as number);
+      const jobLoc = model.loc[job] as number;
+      const lastEnd = model.lastTwEnd[job] as number;
+      for (let after = 0; after <= route.len; after++) {
+        if ((route.es[after] as number) + (model.dur[(route.effLoc[after] as number) * size + jobLoc] as number) > lastEnd) break;
+        if (gap-- === 0) {
+          gap = nextGap();
+          continue;
+        }
+        const delta = insertionDelta(route, job, after, state.scratch);
+        if (Number.isNaN(delta)) continue;
+        if (!mandatory && delta >= model.priorityWeight * value) continue;
+        const score = value / (Math.max(0, delta) + (model.service[job] as number) + 1e-9);
+        if (score > (bestScore[job] as number)) {
+          bestScore[job] = score;
+          bestVehicle[job] = route.vehicle;
+          bestAfter[job] = after;
         }
       }
-      if (bestRoute === undefined) return;
-      const job = state.pool[bestIndex] as number;
-      state.touch(bestRoute.vehicle);
-      bestRoute.insertAt(bestAfter + 1, job);
-      bestRoute.update();
-      state.routeOf[job] = bestRoute.vehicle;
-      state.removeFromPool(bestIndex);
+    };
+    // Empty vehicles of one class are interchangeable: only the first is tried.
+    const examineAll = (job: number): void => {
+      bestScore[job] = -Infinity;
+      bestVehicle[job] = -1;
+      const compatBase = job * model.nVehicles;
+      this.stamp++;
+      for (const route of state.routes) {
+        const v = route.vehicle;
+        if (model.compat[compatBase + v] === 0) continue;
+        if (route.jobCount === 0) {
+          if (!allowNewRoutes) continue;
+          const cls = model.vClass[v] as number;
+          if (this.classStamp[cls] === this.stamp) continue;
+          this.classStamp[cls] = this.stamp;
+        }
+        examine(job, route);
+      }
+    };
+
+    for (let index = 0; index < state.poolSize; index++) examineAll(state.pool[index] as number);
+    for (;;) {
+      let chosen = -1;
+      for (let index = 0; index < state.poolSize; index++) {
+        const job = state.pool[index] as number;
+        if (bestVehicle[job] !== -1 && (chosen < 0 || (bestScore[job] as number) > (bestScore[state.pool[chosen] as number] as number))) chosen = index;
+      }
+      if (chosen < 0) return;
+      const job = state.pool[chosen] as number;
+      const route = state.routes[bestVehicle[job] as number] as Route;
+      state.touch(route.vehicle);
+      route.insertAt((bestAfter[job] as number) + 1, job);
+      route.update();
+      state.routeOf[job] = route.vehicle;
+      state.removeFromPool(chosen);
+      for (let index = 0; index < state.poolSize; index++) {
+        const other = state.pool[index] as number;
+        // A job whose best place was in the changed route may now be best elsewhere. (Another empty
+        // vehicle of the changed one's class offers what the changed one offered when it was empty.)
+        if (bestVehicle[other] === route.vehicle) {
+          examineAll(other);
+        } else if (model.compat[other * model.nVehicles + route.vehicle] === 1) {
+          examine(other, route);
+        }
+      }
     }
   }
 
