@@ -2,16 +2,20 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
+import type { FastifyHelmetOptions } from '@fastify/helmet';
 import type { Config } from './config.ts';
 import type { Pool } from './infra/db.ts';
 import { registerErrorHandler } from './errors.ts';
 import auth from './auth/index.ts';
+import audit from './audit/index.ts';
 import health from './health/index.ts';
 import areas from './areas/index.ts';
 import sites from './sites/index.ts';
@@ -27,6 +31,7 @@ import nucleicTests from './nucleic-tests/index.ts';
 import inspection from './inspection/index.ts';
 import routing from './routing/index.ts';
 import reports from './reports/index.ts';
+import admin from './admin/index.ts';
 
 export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
@@ -34,13 +39,48 @@ export interface AppDeps {
   pool: Pool;
   config: Config;
   logger?: boolean;
+  /** Sees every route as it is registered (tests enumerate the API with it). */
+  onRoute?: (route: RouteOptions) => void;
+}
+
+/** Security headers; the CSP is what the built client (MapLibre's blob workers, deck.gl, ECharts) works under. */
+function securityHeaders(config: Config): FastifyHelmetOptions {
+  // An online basemap style may load its tiles, glyphs and sprites from any host it names.
+  const remote = config.basemapStyleUrl ? ['https:'] : [];
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        // Swagger UI (/docs) adds <style> elements, ECharts' tooltips style attributes in their markup.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:', ...remote],
+        fontSrc: ["'self'", 'data:'],
+        // 'self' covers the socket.io WebSocket on the same host.
+        connectSrc: ["'self'", ...remote],
+        workerSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        ...(config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    // Only behind HTTPS: over plain HTTP the header is ignored at best, and a wrong one locks a host out.
+    strictTransportSecurity: config.secureCookies ? { maxAge: 180 * 24 * 3600, includeSubDomains: false } : false,
+    frameguard: { action: 'deny' },
+  };
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { pool, config } = deps;
   const app = Fastify({
     logger: deps.logger === false ? false : { level: config.logLevel },
-    bodyLimit: 10 * 1024 * 1024,
+    // Bulk imports set larger limits on their own routes; uploads have multipart's (server/sheets).
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
     ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
     // Tiles make hundreds of requests a minute: log each request only when debugging.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' }),
@@ -51,7 +91,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   registerErrorHandler(app);
+  await app.register(helmet, securityHeaders(config));
+  // Closed unless CORS_ORIGINS names the other sites that may call the API with their users' cookies.
+  await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: true });
   await app.register(cookie);
   await app.register(compress, {
     threshold: 1024,
@@ -73,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(auth, { pool, config });
+  await app.register(audit, { pool });
   await app.register(health, { pool });
   await app.register(areas, { pool });
   await app.register(sites, { pool });
@@ -88,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(inspection, { pool, config });
   await app.register(routing, { pool, config });
   await app.register(reports, { pool, config });
+  await app.register(admin, { pool, config });
 
   const clientBuilt = existsSync(path.join(clientDist, 'index.html'));
   if (clientBuilt) {

@@ -6,9 +6,12 @@ export type ErrorCode =
   | 'validation_failed'
   | 'unauthenticated'
   | 'forbidden'
+  | 'csrf'
+  | 'account_locked'
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'workbook_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable'
@@ -33,34 +36,73 @@ export const forbidden = (message: string) => new AppError(403, 'forbidden', mes
 export const unauthenticated = (message = 'Please sign in / 请先登录') => new AppError(401, 'unauthenticated', message);
 export const conflict = (message: string) => new AppError(409, 'conflict', message);
 
-// PostgreSQL errors caused by the input (bad geometry, out-of-range values...) are client errors.
-const clientSqlStates: Record<string, number> = {
-  '22P02': 400, // invalid_text_representation
-  '22003': 400, // numeric_value_out_of_range
-  '22007': 400, // invalid_datetime_format
-  '22008': 400, // datetime_field_overflow
-  '22023': 400, // invalid_parameter_value (PostGIS: invalid geometry input)
-  XX000: 0, // PostGIS raises internal_error for some malformed geometry; decided by message below
-  '23505': 409, // unique_violation
-  '23503': 400, // foreign_key_violation
-  '23514': 400, // check_violation
+// PostgreSQL errors caused by the input are client errors. Their text names tables, constraints and
+// values, so the answer carries a fixed message of its own; the original goes to the log.
+const sqlStateAnswers: Record<string, [number, ErrorCode, string]> = {
+  '22001': [400, 'bad_request', 'Text too long / 文本过长'],
+  '22003': [400, 'bad_request', 'Number out of range / 数值超出范围'],
+  '22021': [400, 'bad_request', 'Text contains characters that cannot be stored (e.g. NUL) / 文本含有无法保存的字符'],
+  '22P05': [400, 'bad_request', 'Text contains characters that cannot be stored (e.g. NUL) / 文本含有无法保存的字符'],
+  '23502': [400, 'bad_request', 'A required value is missing / 缺少必填值'],
+  '23503': [400, 'bad_request', 'Refers to something that does not exist / 引用的记录不存在'],
+  '23505': [409, 'conflict', 'Already exists / 记录已存在'],
+  '23514': [400, 'bad_request', 'Value not allowed / 数值不符合要求'],
+  '23P01': [409, 'conflict', 'Overlaps an existing record / 与已有记录冲突'],
+  '54000': [400, 'bad_request', 'Value too large / 数值过大'],
+  '54001': [400, 'bad_request', 'Input too deeply nested / 输入嵌套过深'],
 };
+// PostGIS reports bad geometry as internal_error (XX000); only these messages are the input's fault.
+const geometryMessage = /GEOS|geometry|TopologyException|parse error|IllegalArgumentException|ring|self-intersection|invalid/i;
 
 function fromPostgres(error: { code?: string; message: string }): AppError | undefined {
-  if (!error.code) return undefined;
-  const status = clientSqlStates[error.code];
-  if (status === undefined) return undefined;
-  if (status === 0) {
-    return /geometry|parse error|GEOS|invalid/i.test(error.message)
-      ? new AppError(400, 'bad_request', `Invalid geometry: ${error.message}`)
-      : undefined;
+  const code = error.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return undefined;
+  if (code === '23503' && /^update or delete on/.test(error.message)) {
+    return new AppError(409, 'conflict', 'Still in use by other records / 仍被其他记录引用');
   }
-  return new AppError(status, status === 409 ? 'conflict' : 'bad_request', error.message);
+  const answer = sqlStateAnswers[code];
+  if (answer) return new AppError(answer[0], answer[1], answer[2]);
+  // Class 22, data exception: a value PostgreSQL cannot take (bad number, date, geometry text...).
+  if (code.startsWith('22')) return new AppError(400, 'bad_request', 'Invalid value / 输入值无效');
+  if (code === 'XX000' && geometryMessage.test(error.message)) return new AppError(400, 'bad_request', 'Invalid geometry / 几何图形无效');
+  return undefined;
+}
+
+// @fastify/multipart passes busboy's complaints about a malformed body on as plain errors.
+const multipartMessage = /^(Multipart: |Unexpected end of (multipart data|form)|Malformed part header|The needle cannot|\w+ terminated early due to unexpected end of multipart data)/;
+
+/** NUL (PostgreSQL refuses it in text) or a lone surrogate (stored as U+FFFD, silently): refused. */
+const unstorableText = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The path of the first string (or key) in a parsed body, query or params that cannot be stored. */
+export function findUnstorableText(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return unstorableText.test(value) ? path || '/' : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = `${path}/${key}`;
+    if (unstorableText.test(key)) return at;
+    const found = findUnstorableText(item, at);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {
+  // Before the schema: every route's text, whatever its schema says.
+  app.addHook('preValidation', async (request) => {
+    for (const [where, value] of [['body', request.body], ['querystring', request.query], ['params', request.params]] as const) {
+      const field = findUnstorableText(value);
+      if (field) {
+        throw new AppError(400, 'validation_failed', `${where}${field === '/' ? '' : field}: NUL characters and lone surrogates are not allowed / 不允许 NUL 字符或不成对的代理字符`, [
+          { field: `${where}${field === '/' ? '' : field}`, message: 'contains NUL or a lone surrogate' },
+        ]);
+      }
+    }
+  });
   app.setErrorHandler((error: FastifyError & { details?: unknown }, request, reply) => {
     if (error instanceof AppError) {
+      const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') reply.header('Retry-After', String(retryAfter));
       return reply.status(error.statusCode).send({ code: error.code, message: error.message, details: error.details });
     }
     if (error.validation) {
@@ -72,11 +114,20 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(400).send({ code: 'validation_failed', message: error.message, details });
     }
     const fromDb = fromPostgres(error as { code?: string; message: string });
-    if (fromDb) return reply.status(fromDb.statusCode).send({ code: fromDb.code, message: fromDb.message });
+    if (fromDb) {
+      request.log.info({ err: error }, 'the database refused the input');
+      return reply.status(fromDb.statusCode).send({ code: fromDb.code, message: fromDb.message });
+    }
+    if (error.statusCode === undefined && /^multipart\//i.test(request.headers['content-type'] ?? '') && multipartMessage.test(error.message)) {
+      return reply.status(400).send({ code: 'bad_request', message: `Malformed multipart body: ${error.message} / 上传内容格式错误` });
+    }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      const code: ErrorCode =
-        status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : status === 429 ? 'rate_limited' : 'bad_request';
+      if (status === 413) {
+        // The body parser's and multipart's own messages are English only.
+        return reply.status(413).send({ code: 'payload_too_large', message: `${error.message} / 请求或文件过大` });
+      }
+      const code: ErrorCode = status === 415 ? 'unsupported_media_type' : status === 429 ? 'rate_limited' : 'bad_request';
       return reply.status(status).send({ code, message: error.message });
     }
     request.log.error({ err: error }, 'unhandled error');

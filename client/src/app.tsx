@@ -13,10 +13,12 @@ const CommandPage = lazy(() => loadCommandPage().then((module) => ({ default: mo
 // The inspection page shares the map chunk's MapLibre and deck.gl; its own code is a small chunk.
 const InspectionPage = lazy(() => import('./pages/inspection-page.tsx').then((module) => ({ default: module.InspectionPage })));
 const ReportsPage = lazy(() => import('./pages/reports-page.tsx').then((module) => ({ default: module.ReportsPage })));
+const AdminPage = lazy(() => import('./pages/admin-page.tsx').then((module) => ({ default: module.AdminPage })));
 
 /**
  * The session decides the page: no session (or a 401 anywhere) shows the login page; signed in,
- * the path does: /inspection the supervision rounds, /reports the daily reports, anything else the command map.
+ * the path does: /inspection the supervision rounds, /reports the daily reports, /admin administration,
+ * anything else the command map.
  */
 export function App() {
   const { t } = useTranslation();
@@ -36,6 +38,8 @@ export function App() {
           <InspectionPage key={me.data.username} user={me.data} />
         ) : current === 'reports' ? (
           <ReportsPage key={me.data.username} user={me.data} />
+        ) : current === 'admin' ? (
+          <AdminPage key={me.data.username} user={me.data} />
         ) : (
           <CommandPage key={me.data.username} user={me.data} />
         )}

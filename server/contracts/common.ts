@@ -1,6 +1,9 @@
 // Shapes shared by every feature. The client imports types from server/contracts only.
 import { Type, type Static } from 'typebox';
 
+/** A calendar day in the city (YYYY-MM-DD): a real date (format 'date'), not just its shape, so 2026-02-30 is a 400. */
+export const CityDay = Type.String({ format: 'date', description: 'a calendar day in the city (YYYY-MM-DD)' });
+
 export const ErrorResponse = Type.Object(
   {
     code: Type.String({ description: 'Stable machine-readable error code, e.g. validation_failed' }),
@@ -36,6 +39,22 @@ export const PointGeometry = Type.Object({
 });
 export const AreaGeometry = Type.Union([PolygonGeometry, MultiPolygonGeometry]);
 export type AreaGeometry = Static<typeof AreaGeometry>;
+
+// Submitted polygons are bounded by the schema: every number within ±180 (the handler checks
+// latitude against ±90 and answers with the position), at most maxInputVertices per ring and
+// maxInputParts rings or polygons, nothing but type and coordinates.
+export const maxInputVertices = 20_000;
+export const maxInputParts = 1_000;
+const InputPosition = Type.Array(Type.Number({ minimum: -180, maximum: 180 }), { minItems: 2, maxItems: 3 });
+const InputLinearRing = Type.Array(InputPosition, { minItems: 4, maxItems: maxInputVertices });
+const InputPolygonRings = Type.Array(InputLinearRing, { minItems: 1, maxItems: maxInputParts });
+export const AreaGeometryInput = Type.Union([
+  Type.Object({ type: Type.Literal('Polygon'), coordinates: InputPolygonRings }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('MultiPolygon'), coordinates: Type.Array(InputPolygonRings, { minItems: 1, maxItems: maxInputParts }) },
+    { additionalProperties: false },
+  ),
+]);
 
 export const BBox = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()], {
   description: '[minLon, minLat, maxLon, maxLat] in WGS-84',

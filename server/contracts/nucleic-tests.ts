@@ -1,6 +1,7 @@
 // API shapes of server/nucleic-tests: nucleic-acid samples (核酸采样), their results, turnaround.
 import { Type, type Static } from 'typebox';
-import { AreaCode } from './common.ts';
+import { AreaCode, CityDay } from './common.ts';
+import { AccessReason } from './audit.ts';
 import { RecordError, ScreeningPosition, maxRecordsPerRequest } from './screening.ts';
 
 /** A result is due 12 h after sampling, 6 h for risk groups (DOMAIN.md). */
@@ -91,7 +92,7 @@ export const NucleicRejected = Type.Object({
 export const NucleicTestStatus = Type.Enum(['pending', 'late', 'positive', 'resulted']);
 export type NucleicTestStatus = Static<typeof NucleicTestStatus>;
 
-const Day = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD, the city\'s local day' });
+const Day = CityDay;
 
 export const NucleicTestListQuery = Type.Object({
   area: Type.Optional(AreaCode),
@@ -99,6 +100,7 @@ export const NucleicTestListQuery = Type.Object({
   day: Type.Optional(Day),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+  reason: Type.Optional(AccessReason),
 });
 
 /** The linked person, masked unless the role has a duty to see them (server/privacy/masking.ts). */

@@ -1,8 +1,9 @@
 // API shapes of server/people: the registry of people under management (人员登记) and the
 // arrival policy (which regime to suggest for arrivals from medium/high-risk areas).
 import { Type, type Static, type TSchema } from 'typebox';
-import { AreaCode, CoordinateSystem } from './common.ts';
+import { AreaCode, CityDay, CoordinateSystem } from './common.ts';
 import { CodeColour, RecordError } from './screening.ts';
+import { AccessReason } from './audit.ts';
 
 export const maxPeoplePerRequest = 1000;
 export const maxTravelStops = 60;
@@ -34,7 +35,7 @@ export const PersonHealthCode = CodeColour;
 export const PersonRiskLevel = Type.Enum(['medium', 'high']);
 export type PersonRiskLevel = Static<typeof PersonRiskLevel>;
 
-const Day = Type.String({ format: 'date', description: 'a calendar day in the city (YYYY-MM-DD)' });
+const Day = CityDay;
 const Phone = Type.String({ pattern: '^[0-9+ -]{5,20}$', description: 'digits, +, space or -, 5–20 characters' });
 
 export const PersonPosition = Type.Object(
@@ -168,6 +169,7 @@ export const PeopleQuery = Type.Object(
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'name or ID-number prefix (roles that see personal data only)' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+    reason: Type.Optional(AccessReason),
   },
   { additionalProperties: false },
 );

@@ -2,6 +2,7 @@
 // their transitions, temperature checks and the releases due per grid.
 import { Type, type Static } from 'typebox';
 import { AreaCode } from './common.ts';
+import { AccessReason } from './audit.ts';
 
 export const quarantineKinds = ['centralised', 'home_quarantine', 'home_monitoring'] as const;
 export type QuarantineKind = (typeof quarantineKinds)[number];
@@ -237,6 +238,7 @@ export const CaseListQuery = Type.Object({
   eventDay: Type.Optional(Type.String({ pattern: dayPattern, description: 'the day of `event`; default today' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+  reason: Type.Optional(AccessReason),
 });
 export type CaseListQuery = Static<typeof CaseListQuery>;
 export const CaseList = Type.Object({

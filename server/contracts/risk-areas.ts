@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AreaGeometry, CoordinateSystem, MultiPolygonGeometry } from './common.ts';
+import { AreaGeometryInput, CoordinateSystem, MultiPolygonGeometry } from './common.ts';
 
 export const RiskLevel = Type.Enum(['low', 'medium', 'high']);
 export type RiskLevel = Static<typeof RiskLevel>;
@@ -19,11 +19,14 @@ export const RiskAreaInputProperties = Type.Object(
 );
 
 /** A risk area as submitted: a GeoJSON Feature whose polygon is in `properties.crs` (default wgs84). */
-export const RiskAreaInput = Type.Object({
-  type: Type.Literal('Feature'),
-  geometry: AreaGeometry,
-  properties: RiskAreaInputProperties,
-});
+export const RiskAreaInput = Type.Object(
+  {
+    type: Type.Literal('Feature'),
+    geometry: AreaGeometryInput,
+    properties: RiskAreaInputProperties,
+  },
+  { additionalProperties: false },
+);
 export type RiskAreaInput = Static<typeof RiskAreaInput>;
 
 export const RiskAreaProperties = Type.Object({

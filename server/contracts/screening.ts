@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AreaCode, CoordinateSystem } from './common.ts';
+import { AreaCode, CityDay, CoordinateSystem } from './common.ts';
 
 export const maxRecordsPerRequest = 10_000;
 /** ≥ 37.3 °C is an abnormal temperature (DOMAIN.md). */
@@ -68,7 +68,7 @@ export const ScreeningRejected = Type.Object({
 /** The records behind a day's figures (no personal data: a screening record names no one). */
 export const ScreeningListQuery = Type.Object({
   area: Type.Optional(AreaCode),
-  day: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'the city\'s local day; default today' })),
+  day: Type.Optional(CityDay),
   filter: Type.Optional(Type.Enum(['all', 'abnormalTemp', 'yellowCode', 'redCode', 'referred', 'denied', 'itineraryFlagged'], {
     default: 'all',
     description: 'the figure whose records to list (the metric names of /api/stats)',

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AreaCode } from './common.ts';
+import { AreaCode, CityDay } from './common.ts';
 
 /**
  * The live figures of one area for one day (camelCase). Flows count what happened on that local day
@@ -59,7 +59,7 @@ export type ChildrenCounts = Static<typeof ChildrenCounts>;
 
 export const TrendQuery = Type.Object({
   days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 14 })),
-  until: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'last day, default today' })),
+  until: Type.Optional(CityDay),
 });
 export const AreaTrend = Type.Object({
   area: Type.String(),
@@ -67,5 +67,5 @@ export const AreaTrend = Type.Object({
 });
 export type AreaTrend = Static<typeof AreaTrend>;
 export const StatsQuery = Type.Object({
-  day: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD, the city\'s local day; default today' })),
+  day: Type.Optional(CityDay),
 });

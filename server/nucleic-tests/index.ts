@@ -28,6 +28,7 @@ import { AppError, badRequest } from '../errors.ts';
 import { alertsByIds } from '../alerts/alerts.repository.ts';
 import { addAreaDayCounts, type CounterChange } from '../stats/stats.repository.ts';
 import { personalFieldsFor } from '../privacy/masking.ts';
+import { audit } from '../audit/index.ts';
 import { locateInJurisdiction } from '../areas/locate.ts';
 import { checkResults, checkTests, type CheckedResult, type CheckedTest } from './nucleic-test-records.ts';
 import { importSheet, readUploadedSheet, registerSheetUploads, sheetTemplate, SheetRejected, SheetUploadQuery, type IngestMode } from '../sheets/index.ts';
@@ -397,7 +398,8 @@ export default async function nucleicTestRoutes(app: FastifyInstance, deps: { po
         summary: 'The tests behind the figures: pending, late (no result past the due time), positive or resulted, newest first',
         description:
           'With `day`, pending and late tests (and all tests, without a status) are those sampled that day; resulted and positive ones those whose result came that day. '
-          + 'A linked person\'s name, ID number, phone and address are masked unless your role has the duty to see them; the wall display may not list tests.',
+          + 'A linked person\'s name, ID number, phone and address are masked unless your role has the duty to see them; the wall display may not list tests. '
+          + 'An answer with unmasked people is written to the audit log (count, filters, `reason` or the X-Access-Reason header).',
         querystring: NucleicTestListQuery,
         response: { 200: NucleicTestList, ...errors },
       },
@@ -414,10 +416,13 @@ export default async function nucleicTestRoutes(app: FastifyInstance, deps: { po
         limit: limit ?? 50,
         offset: offset ?? 0,
       });
-      return {
-        total: page.total,
-        items: page.items.map((item) => ({ ...item, person: item.person && personalFieldsFor(user.role, item.person) })),
-      };
+      const items = page.items.map((item) => ({ ...item, person: item.person && personalFieldsFor(user.role, item.person) }));
+      const unmasked = items.filter((item) => item.person && !item.person.masked).length;
+      if (unmasked > 0) {
+        const { reason: _reason, ...filters } = request.query;
+        await audit(request, { action: 'personal_data.read', resource: 'nucleic_tests', detail: { count: unmasked, total: page.total, filters } });
+      }
+      return { total: page.total, items };
     },
   );
 

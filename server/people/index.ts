@@ -1,6 +1,6 @@
 // 人员登记: the registry of people under management, and the arrival policy that suggests a regime
 // for arrivals from medium/high-risk areas (the worker confirms it by starting a case).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorResponse } from '../contracts/common.ts';
@@ -29,7 +29,9 @@ import { withTransaction, type Pool } from '../infra/db.ts';
 import type { Config } from '../config.ts';
 import { cityDay } from '../infra/city-time.ts';
 import { AppError, badRequest, notFound, validationFailed } from '../errors.ts';
-import { personalFieldsFor, seesPersonalData } from '../privacy/masking.ts';
+import { maskName, personalFieldsFor, seesPersonalData } from '../privacy/masking.ts';
+import { audit } from '../audit/index.ts';
+import { ReasonQuery } from '../contracts/audit.ts';
 import { addAreaDayCounts } from '../stats/stats.repository.ts';
 import { locateInJurisdiction } from '../areas/locate.ts';
 import { blankToNull, checkPeople, type CheckedPerson } from './people-records.ts';
@@ -149,9 +151,11 @@ export default async function peopleRoutes(app: FastifyInstance, deps: { pool: P
           if (conflicting.length > 0) {
             const holders = await repo.idNumberHolders(client, conflicting, user.jurisdictionPath);
             const batchIndex = new Map(unique.map((p) => [p.id, p.index]));
+            let elsewhere = 0;
             const details: RecordError[] = conflicting.map((p) => {
               const holder = holders.get(`${p.idType}:${p.idNumber}`);
               const inBatch = holder ? batchIndex.get(holder.id) : undefined;
+              if (holder && !holder.inScope && inBatch === undefined) elsewhere += 1;
               const message = inBatch !== undefined
                 ? `与本批第 ${inBatch} 条记录证件号相同 / the same ${p.idType} number as record ${inBatch} of this batch`
                 : holder?.inScope
@@ -159,6 +163,9 @@ export default async function peopleRoutes(app: FastifyInstance, deps: { pool: P
                   : `该证件号已在其他辖区登记 / this ${p.idType} number is already registered outside your jurisdiction`;
               return { index: p.index, id: p.id, field: 'idNumber', message };
             });
+            // Learning that an ID number is registered in another jurisdiction is learning about a person
+            // there: recorded (outside the transaction, which rolls back), like any read of personal data.
+            if (elsewhere > 0) await audit(request, { action: 'personal_data.read', resource: 'people', detail: { idNumbersRegisteredElsewhere: elsewhere } });
             // Thrown inside the transaction: nothing of the batch is stored.
             throw new AppError(409, 'conflict', `${details.length} record(s) repeat an ID number registered under another id; nothing was stored / 证件号重复，未保存任何记录`, details);
           }
@@ -182,6 +189,7 @@ export default async function peopleRoutes(app: FastifyInstance, deps: { pool: P
       schema: {
         tags: ['people'],
         summary: 'People registered in your jurisdiction, newest first; personal fields masked for roles without a duty',
+        description: 'An unmasked answer (roles with the duty) is written to the audit log with its count and filters; say why with `reason` or the X-Access-Reason header.',
         querystring: PeopleQuery,
         response: { 200: PeopleList, ...errors },
       },
@@ -213,7 +221,13 @@ export default async function peopleRoutes(app: FastifyInstance, deps: { pool: P
         limit,
         offset,
       });
-      return { total: result.total, limit, offset, items: result.items.map((item) => forRole(user, item)) };
+      const items = result.items.map((item) => forRole(user, item));
+      if (items.length > 0 && !items[0]!.masked) {
+        const { reason: _reason, q, ...filters } = query;
+        // The search term is itself someone's name or ID number: the log keeps it masked.
+        await audit(request, { action: 'personal_data.read', resource: 'people', detail: { count: items.length, total: result.total, filters: { ...filters, ...(q === undefined ? {} : { q: maskName(q.trim()) }) } } });
+      }
+      return { total: result.total, limit, offset, items };
     },
   );
 
@@ -224,6 +238,13 @@ export default async function peopleRoutes(app: FastifyInstance, deps: { pool: P
     return person;
   }
 
+  /** The person as the role may see them; an unmasked answer is written to the audit log. */
+  async function shownPerson(request: FastifyRequest, user: AuthUser, id: string, via: 'read' | 'update') {
+    const shown = forRole(user, await personInScope(user, id));
+    if (!shown.masked) await audit(request, { action: 'personal_data.read', resource: 'people', resourceId: shown.id, detail: { count: 1, via } });
+    return shown;
+  }
+
   typed.get(
     '/api/people/:id',
     {
@@ -231,12 +252,13 @@ export default async function peopleRoutes(app: FastifyInstance, deps: { pool: P
         tags: ['people'],
         summary: 'One person with travel history and quarantine/monitoring cases',
         params: PersonParams,
+        querystring: ReasonQuery,
         response: { 200: PersonDetail, ...errors },
       },
     },
     async (request) => {
       const user = requireRole(request, readerRoles, 'see people under management');
-      return forRole(user, await personInScope(user, request.params.id));
+      return shownPerson(request, user, request.params.id, 'read');
     },
   );
 
@@ -267,7 +289,7 @@ export default async function peopleRoutes(app: FastifyInstance, deps: { pool: P
       if (!(await repo.updatePerson(pool, request.params.id, user.jurisdictionPath, changes, user.username))) {
         throw notFound(`No person ${request.params.id} in your jurisdiction / 管辖范围内无此人员`);
       }
-      return forRole(user, await personInScope(user, request.params.id));
+      return shownPerson(request, user, request.params.id, 'update');
     },
   );
 

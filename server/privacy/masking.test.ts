@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskAddress, maskIdNumber, maskName, maskPhone, personalFieldsFor, seesPersonalData } from './masking.ts';
+import { exportMasked, maskAddress, maskIdNumber, maskName, maskPhone, personalFieldsFor, seesPersonalData } from './masking.ts';
 
 describe('masking', () => {
   it('masks the way officials expect', () => {
@@ -24,5 +24,21 @@ describe('masking', () => {
     const masked = personalFieldsFor('command', person);
     expect(masked).toEqual({ ...person, name: '张*', idNumber: '3101**********1234', phone: '138****5678', address: null, masked: true });
     for (const role of ['admin', 'command', 'team_leader', 'wall'] as const) expect(seesPersonalData(role)).toBe(false);
+  });
+});
+
+describe('the export right', () => {
+  it('unmasks an export only for a role with the duty and the right, and refuses an explicit ask without them', () => {
+    const street = { role: 'street_official' as const, mayExportPersonalData: true };
+    expect(exportMasked(street, undefined)).toBe(false);
+    expect(exportMasked(street, true)).toBe(false);
+    expect(exportMasked(street, false)).toBe(true);
+    const noRight = { role: 'grid_worker' as const, mayExportPersonalData: false };
+    expect(exportMasked(noRight, undefined)).toBe(true);
+    expect(() => exportMasked(noRight, true)).toThrow(/no right to export/);
+    // the right alone is not enough without the duty
+    const command = { role: 'command' as const, mayExportPersonalData: true };
+    expect(exportMasked(command, undefined)).toBe(true);
+    expect(() => exportMasked(command, true)).toThrow(/may not see personal data/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Role } from '../contracts/auth.ts';
+import { forbidden } from '../errors.ts';
 
 /**
  * Roles with a duty to see people's name, ID number, phone and exact address (inside their
@@ -48,7 +49,11 @@ export interface PersonalFields {
 
 /** The fields as the role may see them, and whether they are masked. */
 export function personalFieldsFor<T extends PersonalFields>(role: Role, person: T): T & { masked: boolean } {
-  if (seesPersonalData(role)) return { ...person, masked: false };
+  return seesPersonalData(role) ? { ...person, masked: false } : maskPersonalFields(person);
+}
+
+/** The fields masked whoever asks (an export without the right to carry them). */
+export function maskPersonalFields<T extends PersonalFields>(person: T): T & { masked: true } {
   return {
     ...person,
     name: maskName(person.name),
@@ -57,4 +62,22 @@ export function personalFieldsFor<T extends PersonalFields>(role: Role, person: 
     address: person.address === null ? null : maskAddress(person.address),
     masked: true,
   };
+}
+
+/** Said in every file exported masked, so that nobody mistakes it for the full register. */
+export const maskedExportNotice = '个人信息已脱敏（无导出个人信息权限或未申请）/ Personal data masked (no right to export it, or not asked for)';
+
+/**
+ * Whether an export may carry personal data unmasked: it needs both the duty (the role) and the
+ * right of its own (users.may_export_personal_data). `unmasked` is what the client asked for:
+ * true without both is a 403, false masks on request, absent gives the most the user may have.
+ */
+export function exportMasked(user: { role: Role; mayExportPersonalData: boolean }, unmasked: boolean | undefined): boolean {
+  const allowed = seesPersonalData(user.role) && user.mayExportPersonalData;
+  if (unmasked === true && !allowed) {
+    throw forbidden(seesPersonalData(user.role)
+      ? 'You have no right to export personal data unmasked / 无导出个人信息权限'
+      : `Role ${user.role} may not see personal data unmasked / 该角色无权查看个人信息`);
+  }
+  return !(allowed && unmasked !== false);
 }

@@ -291,12 +291,14 @@ export async function caseDetail(pool: Pool, user: AuthUser, caseId: string, tod
     plannedEnd: c.plannedEnd,
   };
   const responsible = 'streetCadre' in row.responsible ? (row.responsible as Responsible) : null;
+  const person = maskedPerson(user.role, c.person);
   return {
     ...c,
-    person: maskedPerson(user.role, c.person),
+    person,
     responsible,
     schedule: phaseSchedule(state, entered, endEvent?.day ?? null),
-    events,
+    // Free text may name the person: withheld with the rest when masked, like a person's note.
+    events: person.masked ? events.map(({ details: { note: _note, ...details }, ...event }) => ({ ...event, details })) : events,
     temperatureChecks: checks,
   };
 }

@@ -1,8 +1,8 @@
 // Quarantine and health monitoring (隔离 / 健康监测): the regime catalogue, cases and their
 // transitions, twice-daily temperature checks, releases due per grid, and the sweeper.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { ErrorResponse } from '../contracts/common.ts';
 import type { Role } from '../contracts/auth.ts';
 import {
@@ -36,6 +36,11 @@ import { checkRegimePhases } from './regimes.ts';
 import { isCalendarDay } from './schedule.ts';
 import { sweepQuarantine } from './sweeper.ts';
 import { schedulePeriodicSweep } from '../infra/periodic-sweep.ts';
+import { caseWorkbook } from './case-sheet.ts';
+import { exportMasked, maskPersonalFields, maskedExportNotice } from '../privacy/masking.ts';
+import { getAreaRef } from '../areas/areas.repository.ts';
+import { audit } from '../audit/index.ts';
+import { ReasonQuery } from '../contracts/audit.ts';
 import * as repo from './quarantine.repository.ts';
 
 /** Who records cases, events and checks (inside their jurisdiction). */
@@ -44,6 +49,19 @@ const writerRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_of
 const regimeEditors: ReadonlySet<Role> = new Set(['admin', 'command']);
 /** Lists of people under measures: everyone but the wall display (masked unless the role has a duty, see privacy/masking.ts). */
 const caseReaders: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official', 'street_official', 'grid_worker', 'team_leader']);
+
+const maxExportRows = 10_000;
+const { limit: _limit, offset: _offset, ...caseFilterProperties } = CaseListQuery.properties;
+const CaseExportQuery = Type.Object({
+  ...caseFilterProperties,
+  unmasked: Type.Optional(Type.Boolean({ description: 'true: unmasked or refused (403); false: masked; absent: unmasked when you may' })),
+});
+
+/** What a list or export was filtered by, for the audit log. */
+function caseFilters(q: Static<typeof CaseExportQuery>): Record<string, unknown> {
+  const { reason: _reason, unmasked: _unmasked, ...filters } = q;
+  return filters;
+}
 
 function checkedDay(day: string, field: string): string {
   if (!isCalendarDay(day)) throw badRequest(`${field} ${day} is not a calendar date (YYYY-MM-DD) / 日期无效`);
@@ -59,11 +77,38 @@ export default async function quarantineRoutes(app: FastifyInstance, deps: { poo
   const today = () => cityDay(new Date(), timeZone);
 
   /** After commit: the answer, and the live feed told which figures changed. */
-  async function answerWrite(user: AuthUser, outcome: WriteOutcome) {
+  async function answerWrite(request: FastifyRequest, user: AuthUser, outcome: WriteOutcome) {
     app.live.publishCounts(outcome.changed);
-    const detail = await caseDetail(pool, user, outcome.caseId, today());
-    if (!detail) throw notFound(`No case ${outcome.caseId} in your jurisdiction`);
-    return { duplicate: outcome.duplicate, case: detail };
+    return { duplicate: outcome.duplicate, case: await shownCase(request, user, outcome.caseId, 'write') };
+  }
+
+  /** A case as the role may see it; an unmasked answer is written to the audit log. */
+  async function shownCase(request: FastifyRequest, user: AuthUser, caseId: string, via: 'read' | 'write') {
+    const detail = await caseDetail(pool, user, caseId, today());
+    if (!detail) throw notFound(`No case ${caseId} in your jurisdiction / 管辖范围内无此案例`);
+    if (!detail.person.masked) await audit(request, { action: 'personal_data.read', resource: 'quarantine_cases', resourceId: caseId, detail: { count: 1, via } });
+    return detail;
+  }
+
+  /** The cases of a list or export query, inside the user's jurisdiction (or an area of it). */
+  async function findCases(user: AuthUser, q: Static<typeof CaseListQuery>, limit: number, offset: number) {
+    const scopePath = q.area ? (await areaInScope(pool, user, q.area)).path : user.jurisdictionPath;
+    if (q.dueOn !== undefined) checkedDay(q.dueOn, 'dueOn');
+    if (q.eventDay !== undefined) checkedDay(q.eventDay, 'eventDay');
+    return repo.listCases(pool, {
+      scopePath,
+      today: today(),
+      kind: q.kind,
+      status: q.status ?? 'active',
+      dueOn: q.dueOn,
+      overdue: q.overdue,
+      regime: q.regime,
+      personId: q.personId,
+      event: q.event,
+      eventDay: q.eventDay,
+      limit,
+      offset,
+    });
   }
 
   // ------------------------------------------------------------ regimes
@@ -151,7 +196,7 @@ export default async function quarantineRoutes(app: FastifyInstance, deps: { poo
     async (request, reply) => {
       const user = requireRole(request, writerRoles, 'start quarantine cases');
       const outcome = await startCase(pool, user, request.body, new Date(), timeZone);
-      return reply.status(outcome.duplicate ? 200 : 201).send(await answerWrite(user, outcome));
+      return reply.status(outcome.duplicate ? 200 : 201).send(await answerWrite(request, user, outcome));
     },
   );
 
@@ -167,25 +212,43 @@ export default async function quarantineRoutes(app: FastifyInstance, deps: { poo
     },
     async (request) => {
       const user = requireRole(request, caseReaders, 'see people under quarantine');
-      const q = request.query;
-      const scopePath = q.area ? (await areaInScope(pool, user, q.area)).path : user.jurisdictionPath;
-      if (q.dueOn !== undefined) checkedDay(q.dueOn, 'dueOn');
-      if (q.eventDay !== undefined) checkedDay(q.eventDay, 'eventDay');
-      const { items, total } = await repo.listCases(pool, {
-        scopePath,
-        today: today(),
-        kind: q.kind,
-        status: q.status ?? 'active',
-        dueOn: q.dueOn,
-        overdue: q.overdue,
-        regime: q.regime,
-        personId: q.personId,
-        event: q.event,
-        eventDay: q.eventDay,
-        limit: q.limit ?? 50,
-        offset: q.offset ?? 0,
-      });
-      return { items: items.map((c) => ({ ...c, person: maskedPerson(user.role, c.person) })), total };
+      const { items, total } = await findCases(user, request.query, request.query.limit ?? 50, request.query.offset ?? 0);
+      const shown = items.map((c) => ({ ...c, person: maskedPerson(user.role, c.person) }));
+      if (shown.length > 0 && !shown[0]!.person.masked) {
+        await audit(request, { action: 'personal_data.read', resource: 'quarantine_cases', detail: { count: shown.length, total, filters: caseFilters(request.query) } });
+      }
+      return { items: shown, total };
+    },
+  );
+
+  typed.get(
+    '/api/quarantine/cases.xlsx',
+    {
+      schema: {
+        tags: ['quarantine'],
+        summary: `The cases of the list (same filters) as an Excel list, up to ${maxExportRows.toLocaleString('en')}; every export is audited`,
+        description: 'Unmasked only for a role with the duty to see personal data and the right to export it (users.may_export_personal_data); '
+          + 'otherwise masked, and the file says so on top. unmasked=true without both is 403; unmasked=false masks on request.',
+        querystring: CaseExportQuery,
+        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        response: { 200: Type.Unknown({ description: 'the .xlsx file' }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const user = requireRole(request, caseReaders, 'export people under quarantine');
+      const masked = exportMasked(user, request.query.unmasked);
+      const { code } = await areaInScope(pool, user, request.query.area ?? user.jurisdictionCode);
+      const area = (await getAreaRef(pool, code))!;
+      const { items, total } = await findCases(user, request.query, maxExportRows, 0);
+      const rows = masked ? items.map((c) => ({ ...c, person: maskPersonalFields(c.person) })) : items;
+      const day = today();
+      const file = `quarantine-cases-${area.code}-${day}.xlsx`;
+      await audit(request, { action: 'export', resource: 'quarantine_cases', detail: { count: rows.length, total, masked, filters: caseFilters(request.query), file } });
+      const subtitle = `导出日期：${day}　　导出人：${user.displayName}　　共 ${total} 人${total > rows.length ? `，导出前 ${rows.length} 人` : ''}`;
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('Content-Disposition', `attachment; filename="${file}"; filename*=UTF-8''${encodeURIComponent(`${area.name}隔离管控人员名单-${day}.xlsx`)}`)
+        .send(await caseWorkbook(`${area.name}隔离管控人员名单`, subtitle, masked ? maskedExportNotice : null, rows));
     },
   );
 
@@ -196,14 +259,13 @@ export default async function quarantineRoutes(app: FastifyInstance, deps: { poo
         tags: ['quarantine'],
         summary: 'One case with its phase schedule (days, test days), 五包一, events and temperature checks',
         params: CaseParams,
+        querystring: ReasonQuery,
         response: { 200: QuarantineCaseDetail, ...errors },
       },
     },
     async (request) => {
       const user = requireRole(request, caseReaders, 'see people under quarantine');
-      const detail = await caseDetail(pool, user, request.params.id, today());
-      if (!detail) throw notFound(`No case ${request.params.id} in your jurisdiction / 管辖范围内无此案例`);
-      return detail;
+      return shownCase(request, user, request.params.id, 'read');
     },
   );
 
@@ -223,7 +285,7 @@ export default async function quarantineRoutes(app: FastifyInstance, deps: { poo
     async (request, reply) => {
       const user = requireRole(request, writerRoles, 'record quarantine events');
       const outcome = await recordCaseEvent(pool, user, request.params.id, request.body, new Date(), timeZone);
-      return reply.status(outcome.duplicate ? 200 : 201).send(await answerWrite(user, outcome));
+      return reply.status(outcome.duplicate ? 200 : 201).send(await answerWrite(request, user, outcome));
     },
   );
 

@@ -4,7 +4,7 @@
 // clients the current figures of the areas they watch, read from the database on every tick.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { Compile } from 'typebox/compile';
@@ -43,11 +43,22 @@ declare module 'fastify' {
 
 interface SocketData {
   user: AuthUser;
+  /** the watched areas' ltree paths, by code (to drop those a changed jurisdiction no longer holds) */
+  watched: Map<string, string>;
 }
+
+/**
+ * How often every socket's session is checked again: a logout, an expired session, a disabled user, a
+ * revoked wall token or a changed jurisdiction reaches the live feed within this long (a socket is
+ * otherwise only checked when it connects).
+ */
+export const sessionRecheckMs = 10_000;
 
 interface PeerEvents {
   'counts:changed': (keys: AreaDayKey[]) => void;
 }
+
+type LiveSocket = Socket<LiveClientToServerEvents, LiveServerToClientEvents, PeerEvents, SocketData>;
 
 const watchRequest = Compile(WatchRequest);
 const roomOf = (area: string) => `area:${area}`;
@@ -82,16 +93,37 @@ async function realtimePlugin(app: FastifyInstance, deps: { pool: Pool; config: 
       const user = await userFromCookies(pool, app.parseCookie(socket.handshake.headers.cookie ?? ''));
       if (!user) return next(Object.assign(new Error('unauthenticated'), { data: { code: 'unauthenticated', message: 'Please sign in / 请先登录' } }));
       socket.data.user = user;
+      socket.data.watched = new Map();
       next();
     } catch (error) {
       next(error as Error);
     }
   });
 
+  /** The socket's user as its session stands now (undefined once it has ended); rooms outside the jurisdiction are left. */
+  async function currentUser(socket: LiveSocket): Promise<AuthUser | undefined> {
+    const user = await userFromCookies(pool, app.parseCookie(socket.handshake.headers.cookie ?? ''));
+    if (!user) return undefined;
+    socket.data.user = user;
+    for (const [code, path] of socket.data.watched) {
+      if (!pathWithin(path, user.jurisdictionPath)) {
+        socket.data.watched.delete(code);
+        await socket.leave(roomOf(code));
+      }
+    }
+    return user;
+  }
+
   live.on('connection', (socket) => {
     socket.on('areas:watch', async (request, ack) => {
       if (typeof ack !== 'function') return;
       try {
+        const user = await currentUser(socket);
+        if (!user) {
+          ack(refuse('unauthenticated', 'Your session has ended: please sign in again / 会话已结束，请重新登录'));
+          socket.disconnect(true);
+          return;
+        }
         if (!watchRequest.Check(request)) {
           const first = watchRequest.Errors(request)[0];
           return ack(refuse('validation_failed', `areas:watch expects { areas: [area code, ...] } (1–500): ${first?.instancePath ?? ''} ${first?.message ?? ''}`.trim()));
@@ -100,12 +132,13 @@ async function realtimePlugin(app: FastifyInstance, deps: { pool: Pool; config: 
         const found = new Map((await findAreaPaths(pool, codes)).map((area) => [area.code, area.path]));
         const unknown = codes.filter((code) => !found.has(code));
         if (unknown.length > 0) return ack(refuse('not_found', `No area with code ${unknown.join(', ')} / 无此区划代码`));
-        const outside = codes.filter((code) => !pathWithin(found.get(code)!, socket.data.user.jurisdictionPath));
+        const outside = codes.filter((code) => !pathWithin(found.get(code)!, user.jurisdictionPath));
         if (outside.length > 0) return ack(refuse('forbidden', `Outside your jurisdiction: ${outside.join(', ')} / 超出管辖范围`));
         for (const room of socket.rooms) {
           if (room.startsWith('area:') && !codes.includes(room.slice(5))) await socket.leave(room);
         }
         await socket.join(codes.map(roomOf));
+        socket.data.watched = new Map(codes.map((code) => [code, found.get(code)!]));
         ack({ data: await countsForAreas(pool, codes, cityDay(new Date(), config.cityTimeZone)) });
       } catch (error) {
         app.log.error({ err: error }, 'areas:watch failed');
@@ -158,7 +191,17 @@ async function realtimePlugin(app: FastifyInstance, deps: { pool: Pool; config: 
     },
   } satisfies LivePublisher);
 
+  const recheck = setInterval(() => {
+    for (const socket of live.sockets.values()) {
+      currentUser(socket)
+        .then((user) => user ?? socket.disconnect(true))
+        .catch((error: unknown) => app.log.warn({ err: error }, 'checking a live session failed; the next round tries again'));
+    }
+  }, sessionRecheckMs);
+  recheck.unref();
+
   app.addHook('preClose', async () => {
+    clearInterval(recheck);
     if (alertTimer) {
       clearTimeout(alertTimer);
       flushAlerts();

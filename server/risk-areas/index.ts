@@ -11,7 +11,7 @@ import {
 } from '../contracts/risk-areas.ts';
 import { currentUser, requireWriter, type AuthUser } from '../auth/index.ts';
 import { withTransaction, type Pool } from '../infra/db.ts';
-import { conflict, notFound, validationFailed } from '../errors.ts';
+import { conflict, forbidden, notFound, validationFailed } from '../errors.ts';
 import { bumpLayerVersion } from '../tiles/tiles.repository.ts';
 import { findGeometryProblems, toWgs84 } from './risk-geometry.ts';
 import * as repo from './risk-areas.repository.ts';
@@ -76,6 +76,18 @@ export default async function riskAreaRoutes(app: FastifyInstance, deps: { pool:
   async function visibleRiskArea(user: AuthUser, id: number) {
     const found = await repo.getRiskArea(pool, id, user.jurisdictionCode);
     if (!found) throw notFound(`No risk area ${id} in your jurisdiction / 无此风险区`);
+    return found;
+  }
+
+  /**
+   * A risk area the user may change: visible (it touches the jurisdiction) is not enough, it must lie
+   * within it, as a new one must; one reaching into a neighbour's area is changed by an office above both.
+   */
+  async function ownedRiskArea(user: AuthUser, id: number) {
+    const found = await visibleRiskArea(user, id);
+    if ((await repo.riskAreaOutsideShare(pool, id, user.jurisdictionCode)) > maxOutsideShare) {
+      throw forbidden(`Risk area ${id} reaches beyond your jurisdiction ${user.jurisdictionCode} / 风险区超出管辖范围，须由上级修改`);
+    }
     return found;
   }
 
@@ -156,7 +168,7 @@ export default async function riskAreaRoutes(app: FastifyInstance, deps: { pool:
     async (request) => {
       const user = requireWriter(request);
       const { id } = request.params;
-      const existing = await visibleRiskArea(user, id);
+      const existing = await ownedRiskArea(user, id);
       if (existing.retired) throw conflict(`Risk area ${id} is retired and cannot be changed / 已撤销`);
       const record = await validatedRecord(pool, user, request.body);
       const changed = await withTransaction(pool, async (client) => {
@@ -183,7 +195,7 @@ export default async function riskAreaRoutes(app: FastifyInstance, deps: { pool:
     async (request) => {
       const user = requireWriter(request);
       const { id } = request.params;
-      const existing = await visibleRiskArea(user, id);
+      const existing = await ownedRiskArea(user, id);
       if (existing.retired) throw conflict(`Risk area ${id} is already retired / 已撤销`);
       await withTransaction(pool, async (client) => {
         if (!(await repo.retireRiskArea(client, id, user.username))) throw conflict(`Risk area ${id} is already retired`);

@@ -69,6 +69,17 @@ export async function getRiskArea(db: Queryable, id: number, scopeCode: string):
   return rows[0];
 }
 
+/** Share (0..1) of a risk area's surface outside an area; 0 for the city, which holds every risk area. */
+export async function riskAreaOutsideShare(db: Queryable, id: number, withinCode: string): Promise<number> {
+  const { rows } = await db.query<{ share: number }>(
+    `SELECT CASE WHEN a.level = 'city' OR ST_Area(r.geom) = 0 THEN 0
+                 ELSE ST_Area(ST_Difference(r.geom, a.geom)) / ST_Area(r.geom) END AS share
+       FROM risk_areas r, areas a WHERE r.id = $1 AND a.code = $2`,
+    [id, withinCode],
+  );
+  return rows[0]?.share ?? 1;
+}
+
 export async function insertRiskArea(db: Queryable, record: RiskAreaRecord, by: string): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
     `INSERT INTO risk_areas (name, level, reason, valid_from, valid_to, source_crs, geom, created_by, updated_by)

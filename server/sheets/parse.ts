@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { assertWorkbookSize } from './zip-guard.ts';
 import { columnLabel, type CellValue, type SheetColumn, type SheetRowError, type SheetRowValues, type SheetSpec } from './sheet-spec.ts';
 
 export interface ParsedSheet {
@@ -194,8 +195,9 @@ function toRecords<K extends string>(spec: SheetSpec<K>, table: Cell[][], timeZo
 
 const fileError = (reason: string): ParsedSheet => ({ rows: [], dataRows: 0, errors: [{ row: 0, field: '', reason }], ignoredColumns: [] });
 
-/** The first sheet with anything in it. */
+/** The first sheet with anything in it. Throws 413 for a workbook that unpacks too large (a zip bomb), 400 for a damaged zip. */
 export async function parseXlsx<K extends string>(spec: SheetSpec<K>, buffer: Buffer, timeZone: string): Promise<ParsedSheet> {
+  assertWorkbookSize(buffer);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer);

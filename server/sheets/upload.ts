@@ -12,7 +12,9 @@ export const maxReportedRowErrors = 1000;
 
 /** Multipart parsing for a feature's routes (each feature is its own Fastify context). */
 export async function registerSheetUploads(app: FastifyInstance): Promise<void> {
-  await app.register(multipart, { limits: { fileSize: maxUploadBytes, files: 1, fields: 5 } });
+  // One file and a few fields (413 past that; the parts limit too, or too many fields ends in a
+  // premature-close 500 instead); a field's value is cut at 1 KB, none is used anyway.
+  await app.register(multipart, { limits: { fileSize: maxUploadBytes, files: 1, fields: 5, parts: 6, fieldSize: 1024 } });
 }
 
 /** The uploaded file (multipart field `file`) read by the specification; 400 without one, 413 past the size limit. */
@@ -20,7 +22,13 @@ export async function readUploadedSheet<K extends string>(request: FastifyReques
   if (!request.isMultipart()) throw badRequest('Send the file as multipart/form-data in the field "file" / 请以 multipart 上传文件');
   const file = await request.file();
   if (!file) throw badRequest('No file in the request / 未收到文件');
-  const buffer = await file.toBuffer(); // throws 413 past the size limit
+  let buffer: Buffer;
+  try {
+    buffer = await file.toBuffer();
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 413) throw error;
+    throw new AppError(413, 'payload_too_large', `The file is larger than ${maxUploadBytes / 1024 / 1024} MB / 文件超过 ${maxUploadBytes / 1024 / 1024} MB，请拆分后上传`);
+  }
   const xlsx = isXlsx(buffer);
   if (!xlsx && /\.xlsx?$/i.test(file.filename)) throw badRequest('The file is not a valid .xlsx workbook (old .xls is not supported: save as .xlsx) / 请另存为 .xlsx');
   return xlsx ? parseXlsx(spec, buffer, timeZone) : parseCsvSheet(spec, buffer, timeZone);

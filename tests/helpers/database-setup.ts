@@ -8,12 +8,11 @@ import { loadDemo } from '../../data/load-demo.ts';
 import { migrate } from '../../db/migrate.ts';
 import { projectRoot } from '../../server/infra/client-build.ts';
 import { createDatabase, prepareDatabase, quoteIdent, resolveLocalServer, withDatabase } from '../../server/infra/local-postgres.ts';
-import { isLeftover, processAlive, runDatabaseName, templateName, templateNote } from './test-databases.ts';
+import { isLeftover, processAlive, runDatabaseName, templateLockKey, templateName, templateNote } from './test-databases.ts';
 
 /** The password every demo user has in test databases, whatever DEMO_PASSWORD says. */
 export const testDemoPassword = 'demo-password';
 
-const lockKey = 'ecc-test-template';
 const log = (line: string): void => console.log(`[test db] ${line}`);
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -25,7 +24,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await admin.connect();
   try {
     // Template builds, clones and clean-ups of every concurrent run happen one at a time.
-    await admin.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+    await admin.query('SELECT pg_advisory_lock(hashtext($1))', [templateLockKey]);
     await dropLeftovers(admin, template);
     const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template])).rowCount === 1;
     if (!exists) await buildTemplate(admin, adminUrl, template);

@@ -8,7 +8,9 @@ const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error('DATABASE_URL is required');
 const server = await startServer({
   pool: createPool(databaseUrl, 6),
-  config: { ...loadConfig(), host: '127.0.0.1', logLevel: 'warn' },
+  // No periodic sweeps: on the run's shared database they would raise alerts on the real clock
+  // (report reminders from 08:30 city time) under other test files' feet.
+  config: { ...loadConfig(), host: '127.0.0.1', logLevel: 'warn', sweepIntervalSeconds: 0 },
   logger: false,
 });
 console.log(`listening ${server.url}`);

@@ -1,8 +1,8 @@
 // The real application, in process, on the run's throw-away database (see database-setup.ts).
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../server/app.ts';
-import { loadConfig } from '../../server/config.ts';
+import { loadConfig, type Config } from '../../server/config.ts';
 import { createPool, type Pool } from '../../server/infra/db.ts';
 import { sessionCookie } from '../../server/auth/index.ts';
 
@@ -16,9 +16,20 @@ export interface TestApp {
 
 export const demoPassword = 'demo-password';
 
-export async function createTestApp(): Promise<TestApp> {
-  const pool = createPool(inject('databaseUrl'), 4);
-  const app = await buildApp({ pool, config: { ...loadConfig({}), logLevel: 'warn', sweepIntervalSeconds: 0 }, logger: false });
+export interface TestAppOptions {
+  /** another database than the run's (a test that needs one to itself) */
+  databaseUrl?: string;
+  onRoute?: (route: RouteOptions) => void;
+  /** settings other than the defaults (a test of sign-in limits, session timeouts...) */
+  config?: Partial<Config>;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const pool = createPool(options.databaseUrl ?? inject('databaseUrl'), 4);
+  // Every test file signs in from 127.0.0.1 on one database: a lock on that address (after tests of
+  // bad input to the login) would fail unrelated files, so the per-address limit is lifted here.
+  const config = { ...loadConfig({}), logLevel: 'warn', sweepIntervalSeconds: 0, loginIpMaxFailures: 100_000, ...options.config };
+  const app = await buildApp({ pool, config, logger: false, onRoute: options.onRoute });
   await app.ready();
   return {
     app,

@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
+/** Advisory lock under which templates are built, copied and cleaned up, one at a time. */
+export const templateLockKey = 'ecc-test-template';
+
 /** `ecc_tpl_<fingerprint>`: reused for as long as its inputs stay the same. */
 export async function templateName(root: string): Promise<string> {
   return `ecc_tpl_${(await templateFingerprint(root)).slice(0, 16)}`;

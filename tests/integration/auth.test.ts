@@ -25,7 +25,7 @@ describe('sessions', () => {
       expect(response.statusCode, user.username).toBe(200);
       const cookie = response.cookies.find((c) => c.name === 'ecc_session');
       expect(cookie?.httpOnly).toBe(true);
-      expect(cookie?.sameSite).toBe('Lax');
+      expect(cookie?.sameSite).toBe('Strict');
       const body = json<{ user: { username: string; role: string; jurisdiction: { code: string } } }>(response);
       expect(body.user).toMatchObject({ username: user.username, role: user.role, jurisdiction: { code: user.jurisdiction } });
     }

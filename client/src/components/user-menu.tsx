@@ -19,8 +19,11 @@ export function UserMenu({ user }: { user: SessionUser }) {
       <div className="user-menu-body">
         <div className="user-display">{user.displayName}</div>
         <div className="muted">{t('auth.jurisdiction', { name: areaName(user.jurisdiction, language) })}</div>
-        <button type="button" className="button" onClick={() => logout.mutate()} disabled={logout.isPending} data-testid="sign-out">
+        <button type="button" className="button" onClick={() => logout.mutate('here')} disabled={logout.isPending} data-testid="sign-out">
           {t('auth.signOut')}
+        </button>
+        <button type="button" className="button" onClick={() => logout.mutate('everywhere')} disabled={logout.isPending} data-testid="sign-out-everywhere" title={t('auth.signOutEverywhereHint')}>
+          {t('auth.signOutEverywhere')}
         </button>
       </div>
     </details>

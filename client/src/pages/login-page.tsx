@@ -1,9 +1,25 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { useLogin } from '../features/auth/api.ts';
 import { LanguageSwitch } from '../components/language-switch.tsx';
 import { HttpError } from '../lib/http.ts';
 import { setLanguage } from '../lib/i18n.ts';
+
+/** Minutes until a locked account or address may try again (the server says, in seconds). */
+function retryMinutes(error: HttpError): number {
+  const seconds = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' ? Math.max(1, Math.ceil(seconds / 60)) : 15;
+}
+
+function loginErrorMessage(error: Error, t: TFunction): string {
+  if (error instanceof HttpError) {
+    if (error.code === 'account_locked') return t('auth.locked', { minutes: retryMinutes(error) });
+    if (error.code === 'rate_limited') return t('auth.rateLimited', { minutes: retryMinutes(error) });
+    if (error.status === 401 || error.code === 'unauthenticated' || error.code === 'validation_failed') return t('auth.invalid');
+  }
+  return t('auth.failed', { message: error.message });
+}
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -15,13 +31,7 @@ export function LoginPage() {
     event.preventDefault();
     login.mutate({ username: username.trim(), password });
   };
-  const error = login.error;
-  const message =
-    error === null
-      ? null
-      : error instanceof HttpError && (error.status === 401 || error.code === 'unauthenticated' || error.code === 'validation_failed')
-        ? t('auth.invalid')
-        : t('auth.failed', { message: error.message });
+  const message = login.error === null ? null : loginErrorMessage(login.error, t);
 
   return (
     <div className="login-page">

@@ -1,7 +1,7 @@
 // The wall's HTTP reads. Geometry is fetched once per area and kept for the page's life (the set of
 // areas is bounded: the city, its districts and their streets); figures come from the socket, with
 // yesterday's totals, the 14-day trend and the alert list re-read on a timer.
-import { QueryClient, queryOptions } from '@tanstack/react-query';
+import { QueryCache, QueryClient, queryOptions } from '@tanstack/react-query';
 import type {
   AlertList,
   AreaChildren,
@@ -14,7 +14,14 @@ import type {
 import { http, isClientError, isUnauthenticated, withQuery } from '../lib/http.ts';
 import type { MapConfig } from '../features/config/api.ts';
 
-export const wallQueryClient = new QueryClient({
+export const wallQueryClient: QueryClient = new QueryClient({
+  // A 401 on any read means the session ended (expired, its token revoked): back to the sign-in,
+  // which signs in again with the address's token if it still may.
+  queryCache: new QueryCache({
+    onError: (error) => {
+      if (isUnauthenticated(error)) wallQueryClient.setQueryData(meKey, null);
+    },
+  }),
   defaultOptions: {
     queries: {
       staleTime: 60_000,
@@ -45,6 +52,15 @@ export const meQuery = queryOptions({
 
 export const login = (username: string, password: string): Promise<MeResponse> =>
   http.post<MeResponse>('/api/auth/login', { username, password });
+
+/** Exchanges a wall-display token (from an admin) for a read-only session of its area. */
+export const signInWithToken = (token: string): Promise<MeResponse> => http.post<MeResponse>('/api/wall/sign-in', { token });
+
+/** The token in the page's fragment (wall.html#token=…): a fragment never reaches the server or its logs. */
+export function tokenInUrl(): string | null {
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  return token && token.trim() ? token.trim() : null;
+}
 
 const forever = { staleTime: Infinity, gcTime: Infinity } as const;
 

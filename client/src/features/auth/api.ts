@@ -33,10 +33,11 @@ export function useLogin() {
   });
 }
 
+/** Ends this session, or with `everywhere` every session of the user (a lost phone, a shared computer). */
 export function useLogout() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => http.post<unknown>('/api/auth/logout'),
+    mutationFn: (scope: 'here' | 'everywhere' = 'here') => http.post<unknown>(scope === 'everywhere' ? '/api/auth/logout-everywhere' : '/api/auth/logout'),
     onSettled: () => {
       client.setQueryData(meQueryKey, null);
       client.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });

@@ -6,6 +6,7 @@ import { formatNumber, useLanguage } from '../../lib/i18n.ts';
 import { cityTimeZone } from '../../lib/city-time.ts';
 import type { Metric } from './figures.ts';
 import { figureSources, releasesDueUrl, type FigureRows, type ReleasesDue } from './figure-sources.ts';
+import { useEscapeToClose } from '../../lib/use-escape.ts';
 
 const pageSize = 50;
 const timeFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: cityTimeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
@@ -104,16 +105,7 @@ export function FigureList({ metric, area, day, onClose }: FigureListProps) {
   const source = figureSources[metric];
   useEffect(() => setOffset(0), [metric, area.code, day]);
   useEffect(() => closeRef.current?.focus(), []);
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        event.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onClose]);
+  useEscapeToClose(onClose);
 
   const list = useQuery({
     queryKey: ['figure-list', metric, area.code, day, offset],
