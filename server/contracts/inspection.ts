@@ -1,11 +1,12 @@
 // API shapes of server/inspection: supervision rounds (督查) — teams, rounds, site priorities,
 // visits and their results, rectifications, 回头看 follow-ups, coverage, notices, cases filed.
 import { Type, type Static } from 'typebox';
-import { AreaCode } from './common.ts';
-import { SiteCategory } from './sites.ts';
+import { AreaCode, CityDay } from './common.ts';
+import { SiteCategory, siteCategories } from './sites.ts';
+import { PlanNotes } from '../routing/contracts.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
-const Day = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'a city day, YYYY-MM-DD' });
+const Day = CityDay;
 const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
 const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'local city time HH:MM' });
 const IsoTime = Type.String({ format: 'date-time', description: 'ISO 8601 with offset' });
@@ -15,6 +16,9 @@ const LonLat = Type.Tuple([Type.Number({ minimum: -180, maximum: 180 }), Type.Nu
 const Text = (maxLength: number, minLength = 0) => Type.String({ minLength, maxLength });
 
 // ---- teams -------------------------------------------------------------------------------
+
+/** A round's checklist, and so a visit's results, has at most this many items. */
+const maxChecklistItems = 30;
 
 export const TeamMember = Type.Object(
   { name: Text(50, 1), agency: Text(100), phone: Text(30) },
@@ -105,12 +109,12 @@ export const RoundInput = Type.Object(
     weekdays: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), {
       minItems: 1, maxItems: 7, uniqueItems: true, description: 'ISO weekdays: 1 = Monday … 7 = Sunday',
     }),
-    categories: Type.Array(SiteCategory, { minItems: 1, uniqueItems: true }),
+    categories: Type.Array(SiteCategory, { minItems: 1, maxItems: siteCategories.length, uniqueItems: true }),
     areas: Type.Array(AreaCode, { minItems: 1, maxItems: 100, uniqueItems: true }),
     minSitesPerDay: Type.Integer({ minimum: 0, maximum: 20 }),
     maxSitesPerDay: Type.Integer({ minimum: 1, maximum: 20 }),
     sheetDeadline: Type.Optional(TimeOfDay),
-    checklist: Type.Array(ChecklistItem, { minItems: 1, maxItems: 30 }),
+    checklist: Type.Array(ChecklistItem, { minItems: 1, maxItems: maxChecklistItems }),
     teamIds: Type.Array(Id, { maxItems: 100, uniqueItems: true }),
     status: Type.Optional(Type.Enum(['active', 'closed'])),
   },
@@ -225,6 +229,8 @@ export const VisitInput = Type.Object(
     arrivedAt: IsoTime,
     departedAt: IsoTime,
     results: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }), CheckResult, {
+      additionalProperties: false,
+      maxProperties: maxChecklistItems,
       description: 'one entry per checklist item of the round: {"prevention": "pass", ...}',
     }),
     findings: Type.Optional(Text(4000)),
@@ -380,7 +386,7 @@ export type CaseCounts = Static<typeof CaseCounts>;
 
 export const CoverageQuery = Type.Object({
   week: Type.Optional(Day),
-  by: Type.Optional(Type.Enum(['district', 'street', 'grid', 'category'], { default: 'district' })),
+  by: Type.Optional(Type.Enum(['district', 'street', 'community', 'grid', 'category'], { default: 'district' })),
   area: Type.Optional(AreaCode),
 });
 export const CoverageRow = Type.Object({
@@ -474,7 +480,12 @@ export const DayPlan = Type.Object({
   stops: Type.Array(PlanStop),
 });
 export type DayPlan = Static<typeof DayPlan>;
-export const DayPlans = Type.Object({ roundId: Type.Integer(), day: Type.String(), plans: Type.Array(DayPlan) });
+export const DayPlans = Type.Object({
+  roundId: Type.Integer(),
+  day: Type.String(),
+  plans: Type.Array(DayPlan),
+  notes: Type.Union([PlanNotes, Type.Null()], { description: "the planner's notes on the day's plan; null when it was not planned through the planner" }),
+});
 export type DayPlans = Static<typeof DayPlans>;
 
 export const SheetList = Type.Object({
@@ -496,3 +507,27 @@ export const StopLockInput = Type.Object(
   { locked: Type.Boolean({ description: 'true: the planner keeps this stop (team, day, order) when it re-plans the rest' }) },
   { additionalProperties: false },
 );
+
+// ---- team positions ----------------------------------------------------------------------
+
+export const PositionInput = Type.Object(
+  {
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    accuracyMeters: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
+  },
+  { additionalProperties: false, description: "the team's position (WGS-84) from the leader's phone; must lie in the city" },
+);
+export type PositionInput = Static<typeof PositionInput>;
+
+export const TeamPosition = Type.Object({
+  teamId: Type.Integer(),
+  teamName: Type.String(),
+  day: Type.String(),
+  position: LonLat,
+  accuracyMeters: Type.Union([Type.Integer(), Type.Null()]),
+  recordedAt: Type.String(),
+});
+export type TeamPosition = Static<typeof TeamPosition>;
+export const TeamPositionList = Type.Object({ day: Type.String(), items: Type.Array(TeamPosition) });
+export type TeamPositionList = Static<typeof TeamPositionList>;

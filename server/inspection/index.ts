@@ -8,9 +8,9 @@ import { ErrorResponse } from '../contracts/common.ts';
 import type { Role } from '../contracts/auth.ts';
 import {
   CaseCounts, CaseCountsQuery, CaseFiling, CaseFilingInput, Coverage, CoverageQuery, DayPlans, DayQuery, FollowupList,
-  FollowupListQuery, IdParams, NoticeList, NoticeQuery, PhotoParams, Rectification, RectificationList, RectificationListQuery,
+  FollowupListQuery, IdParams, NoticeList, NoticeQuery, PhotoParams, PositionInput, Rectification, RectificationList, RectificationListQuery,
   RectificationReportInput, Round, RoundInput, RoundList, RoundSites, RoundSitesQuery, SheetList, SiteStatusList, SiteStatusQuery,
-  StopLockInput, StopParams, Team, TeamInput, TeamList, VerificationInput, Visit, VisitInput, VisitList, VisitListQuery,
+  StopLockInput, StopParams, Team, TeamInput, TeamList, TeamPosition, TeamPositionList, VerificationInput, Visit, VisitInput, VisitList, VisitListQuery,
 } from '../contracts/inspection.ts';
 import { currentUser, requireRole, type AuthUser } from '../auth/index.ts';
 import { areaInScope } from '../areas/index.ts';
@@ -25,6 +25,7 @@ import { routeSheetWorkbook } from './route-sheet-export.ts';
 import { isRoundDay, weekOf } from './round-days.ts';
 import * as repo from './inspection.repository.ts';
 import { alertsByIds } from '../alerts/alerts.repository.ts';
+import { audit } from '../audit/index.ts';
 
 const managers: ReadonlySet<Role> = new Set(['admin', 'command']);
 /** Lists that name sites, people and findings: everyone but the wall display. */
@@ -32,6 +33,8 @@ const readers: ReadonlySet<Role> = new Set(['admin', 'command', 'district_offici
 const recorders: ReadonlySet<Role> = new Set(['admin', 'command', 'team_leader']);
 const reporters: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official', 'street_official', 'team_leader']);
 const everyone: ReadonlySet<Role> = new Set([...readers, 'wall']);
+/** A team's position comes from its leader's phone. */
+const leaders: ReadonlySet<Role> = new Set(['team_leader']);
 
 /** A visit may be recorded up to this far ahead of the server clock (clock skew of a phone). */
 const futureToleranceMs = 10 * 60_000;
@@ -78,6 +81,15 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
     const visit = await repo.getVisit(pool, id, user.jurisdictionPath);
     if (!visit) throw notFound(`No visit ${id} in your jurisdiction / 无此督查记录`);
     return visit;
+  }
+
+  /** The day's plans and what the planner said about them, as far as the user's jurisdiction goes. */
+  async function dayPlansWithNotes(user: AuthUser, roundId: number, day: string) {
+    const [plans, notes] = await Promise.all([
+      repo.dayPlans(pool, roundId, day, user.jurisdictionPath),
+      repo.planNotes(pool, roundId, day, user.jurisdictionPath),
+    ]);
+    return { roundId, day, plans, notes };
   }
 
   async function optionalAreaPath(user: AuthUser, area: string | undefined): Promise<string | null> {
@@ -289,7 +301,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
       const user = requireRole(request, readers, 'read plans');
       const round = await visibleRound(user, request.params.id);
       const day = dayOrToday(request.query.day, tz);
-      return { roundId: round.id, day, plans: await repo.dayPlans(pool, round.id, day, user.jurisdictionPath) };
+      return dayPlansWithNotes(user, round.id, day);
     },
   );
 
@@ -323,6 +335,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
       const planned = new Set(plan.stops.map((s) => s.siteId));
       const scores = new Map(facts.filter((f) => planned.has(f.siteId)).map((f) => [f.siteId, explainPriority(f.facts).score]));
       const file = `督查路线单_${team.name}_${day}.xlsx`;
+      await audit(request, { action: 'export', resource: 'inspection:route_sheet', resourceId: `${round.id}/${day}/${teamId}`, detail: { format: 'xlsx', stops: plan.stops.length } });
       return reply
         .type(xlsxType)
         .header('Content-Disposition', `attachment; filename="route-sheet-${team.code}-${day}.xlsx"; filename*=UTF-8''${encodeURIComponent(file)}`)
@@ -350,7 +363,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
       if (!stop) throw notFound(`No stop ${seq} in plan ${planId} / 无此计划站点`);
       await ensureOwnTeam(user, stop.teamId);
       await repo.setStopLocked(pool, planId, seq, request.body.locked);
-      return { roundId: stop.roundId, day: stop.day, plans: await repo.dayPlans(pool, stop.roundId, stop.day, user.jurisdictionPath) };
+      return dayPlansWithNotes(user, stop.roundId, stop.day);
     },
   );
 
@@ -373,6 +386,55 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
         roundId: round.id, day, deadline: await repo.cityInstant(pool, day, round.sheetDeadline, tz),
         items: await repo.daySheets(pool, round.id, day, user.jurisdictionPath),
       };
+    },
+  );
+
+  // ---- team positions ----------------------------------------------------------------------
+
+  typed.post(
+    '/api/inspection/teams/:id/position',
+    {
+      schema: {
+        tags: ['inspection'],
+        summary: "Share the team's position (its leader, on a day the team has a plan)",
+        params: IdParams,
+        body: PositionInput,
+        response: { 201: TeamPosition, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const user = requireRole(request, leaders, 'share team positions');
+      const teamId = request.params.id;
+      await ensureOwnTeam(user, teamId);
+      const { lon, lat, accuracyMeters } = request.body;
+      if (!(await repo.pointInCity(pool, [lon, lat]))) throw badRequest('The position is outside the city / 位置不在本市范围内');
+      const day = cityDay(new Date(), tz);
+      if (!(await repo.teamHasPlanOn(pool, teamId, day))) throw conflict(`Team ${teamId} has no plan today (${day}) / 本组今日无督查计划`);
+      const position = await repo.insertTeamPosition(pool, { teamId, day, lon, lat, accuracyMeters: accuracyMeters ?? null, by: user.username });
+      return reply.status(201).send(position);
+    },
+  );
+
+  typed.get(
+    '/api/inspection/positions',
+    {
+      schema: {
+        tags: ['inspection'],
+        summary: "Each team's latest shared position of the day (default today) within your jurisdiction; a team leader sees their own team's",
+        querystring: DayQuery,
+        response: { 200: TeamPositionList, ...errors },
+      },
+    },
+    async (request) => {
+      const user = requireRole(request, readers, 'read team positions');
+      const day = dayOrToday(request.query.day, tz);
+      let teamId: number | null = null;
+      if (user.role === 'team_leader') {
+        const own = await repo.teamIdOfLeader(pool, user.username);
+        if (own === undefined) return { day, items: [] };
+        teamId = own;
+      }
+      return { day, items: await repo.latestTeamPositions(pool, { day, scopePath: user.jurisdictionPath, teamId }) };
     },
   );
 
@@ -709,6 +771,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
       const { round, week, items } = await notices(requireRole(request, readers, 'read notices'), request.params.id, request.query.week);
       const title = `${round.name} 本周拟通报工地（${week.start} 至 ${week.end}）`;
       const file = `拟通报工地_${week.start}.xlsx`;
+      await audit(request, { action: 'export', resource: 'inspection:notices', resourceId: String(round.id), detail: { format: 'xlsx', week: week.start, rows: items.length } });
       return reply
         .type(xlsxType)
         .header('Content-Disposition', `attachment; filename="notices-${week.start}.xlsx"; filename*=UTF-8''${encodeURIComponent(file)}`)

@@ -3,9 +3,10 @@
 // candidate sites and locked stops, and writes plans, through the functions marked "planner".
 import type { Queryable } from '../infra/db.ts';
 import type {
-  CaseFiling, CheckResult, DayPlan, Followup, NoticeItem, Rectification, Round, Team, TeamInput,
+  CaseFiling, CheckResult, DayPlan, Followup, NoticeItem, Rectification, Round, Team, TeamInput, TeamPosition,
   RoundInput, SiteStatus as SiteStatusValue, Visit,
 } from '../contracts/inspection.ts';
+import type { PlanNotes } from '../routing/contracts.ts';
 import type { NearbyRiskArea, PriorityFacts } from './priority.ts';
 import { nearRiskMetres } from './priority.ts';
 
@@ -542,6 +543,50 @@ export async function dayPlans(db: Queryable, roundId: number, day: string, scop
   return rows.map((r) => r.plan);
 }
 
+/** Planner: what it said about a run, stored for each day the run planned (replacing the day's earlier notes). */
+export async function savePlanNotes(
+  db: Queryable, roundId: number, days: string[], notes: Omit<PlanNotes, 'days' | 'plannedAt' | 'plannedBy'>, by: string | null,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO inspection_plan_notes (round_id, day, days, notes, planned_by)
+     SELECT $1, d, $2::date[], $3::jsonb, $4 FROM unnest($2::date[]) AS d
+     ON CONFLICT (round_id, day) DO UPDATE SET days = EXCLUDED.days, notes = EXCLUDED.notes, planned_by = EXCLUDED.planned_by, planned_at = now()`,
+    [roundId, days, JSON.stringify(notes), by],
+  );
+}
+
+/**
+ * The notes on a day's plan as a reader in `scopePath` may see them: districts that touch the scope
+ * (allCovered recomputed over them), sites in it, team-days of teams whose areas touch it.
+ */
+export async function planNotes(db: Queryable, roundId: number, day: string, scopePath: string): Promise<PlanNotes | null> {
+  const inScopeSites = (list: string) => `COALESCE((
+      SELECT jsonb_agg(e.item ORDER BY e.ord) FROM jsonb_array_elements(n.notes -> '${list}') WITH ORDINALITY AS e (item, ord)
+        JOIN sites s ON s.id = (e.item ->> 'siteId')::bigint WHERE s.area_path <@ $3::ltree), '[]'::jsonb)`;
+  const { rows } = await db.query<{ notes: PlanNotes }>(
+    `WITH n AS (SELECT * FROM inspection_plan_notes WHERE round_id = $1 AND day = $2),
+     districts AS (
+       SELECT COALESCE(jsonb_agg(e.item ORDER BY e.ord), '[]'::jsonb) AS list, bool_and((e.item ->> 'covered')::boolean) AS all_covered
+         FROM n, jsonb_array_elements(n.notes -> 'coverage' -> 'districts') WITH ORDINALITY AS e (item, ord)
+         JOIN areas a ON a.code = e.item ->> 'district'
+        WHERE a.path <@ $3::ltree OR a.path @> $3::ltree
+     )
+     SELECT n.notes || jsonb_build_object(
+              'days', (SELECT jsonb_agg(to_char(d, 'YYYY-MM-DD') ORDER BY d) FROM unnest(n.days) AS d),
+              'plannedAt', n.planned_at, 'plannedBy', n.planned_by,
+              'coverage', (n.notes -> 'coverage') || jsonb_build_object('districts', districts.list, 'allCovered', COALESCE(districts.all_covered, true)),
+              'unassigned', ${inScopeSites('unassigned')},
+              'followUps', ${inScopeSites('followUps')},
+              'shortfalls', COALESCE((
+                SELECT jsonb_agg(e.item ORDER BY e.ord) FROM jsonb_array_elements(n.notes -> 'shortfalls') WITH ORDINALITY AS e (item, ord)
+                  JOIN inspection_teams t ON t.id = (e.item ->> 'teamId')::bigint WHERE ${touchesScope('t.areas', '$3')}), '[]'::jsonb)
+            ) AS notes
+       FROM n, districts`,
+    [roundId, day, scopePath],
+  );
+  return rows[0]?.notes ?? null;
+}
+
 // ---- visits ------------------------------------------------------------------------------
 
 /** Whether the site is one of the round's (category and areas) and inside the scope. */
@@ -913,6 +958,7 @@ export interface CoverageFigures {
 const coverageKeys = {
   district: `ltree2text(subpath(cov.area_path, 1, 1))`,
   street: `ltree2text(subpath(cov.area_path, 2, 1))`,
+  community: `ltree2text(subpath(cov.area_path, 3, 1))`,
   grid: `cov.grid_code`,
   category: `cov.category`,
 } as const;
@@ -1023,4 +1069,52 @@ export async function sheetSites(db: Queryable, siteIds: readonly number[]): Pro
     [siteIds],
   );
   return new Map(rows.map((r) => [r.siteId, r]));
+}
+
+// ---- team positions ----------------------------------------------------------------------
+
+/** Whether the team has a plan on the day in an active round (a leader shares positions only then). */
+export async function teamHasPlanOn(db: Queryable, teamId: number, day: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `SELECT 1 FROM inspection_plans p JOIN inspection_rounds r ON r.id = p.round_id
+      WHERE p.team_id = $1 AND p.day = $2 AND r.status = 'active' LIMIT 1`,
+    [teamId, day],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+const positionColumns = `tp.team_id::int AS "teamId", t.name AS "teamName", to_char(tp.day, 'YYYY-MM-DD') AS day,
+  json_build_array(ST_X(tp.geom), ST_Y(tp.geom)) AS position, tp.accuracy_m AS "accuracyMeters", tp.recorded_at AS "recordedAt"`;
+const isoRecordedAt = (p: TeamPosition): TeamPosition => ({ ...p, recordedAt: new Date(p.recordedAt).toISOString() });
+
+export async function insertTeamPosition(
+  db: Queryable, p: { teamId: number; day: string; lon: number; lat: number; accuracyMeters: number | null; by: string },
+): Promise<TeamPosition> {
+  const { rows } = await db.query<TeamPosition>(
+    `WITH tp AS (
+       INSERT INTO inspection_team_positions (team_id, day, geom, accuracy_m, recorded_by)
+       VALUES ($1, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326), $5, $6) RETURNING *
+     )
+     SELECT ${positionColumns} FROM tp JOIN inspection_teams t ON t.id = tp.team_id`,
+    [p.teamId, p.day, p.lon, p.lat, p.accuracyMeters, p.by],
+  );
+  return isoRecordedAt(rows[0]!);
+}
+
+/**
+ * Each team's latest position of the day: teams whose areas touch the scope, positions inside the
+ * scope's area (an official does not follow a team outside their jurisdiction); one team when given.
+ */
+export async function latestTeamPositions(db: Queryable, q: { day: string; scopePath: string; teamId: number | null }): Promise<TeamPosition[]> {
+  const { rows } = await db.query<TeamPosition>(
+    `SELECT DISTINCT ON (tp.team_id) ${positionColumns}
+       FROM inspection_team_positions tp
+       JOIN inspection_teams t ON t.id = tp.team_id
+       JOIN areas scope ON scope.path = $2::ltree
+      WHERE tp.day = $1 AND ($3::bigint IS NULL OR tp.team_id = $3) AND ${touchesScope('t.areas', '$2')}
+        AND (scope.level = 'city' OR ST_Intersects(scope.geom, tp.geom))
+      ORDER BY tp.team_id, tp.recorded_at DESC, tp.id DESC`,
+    [q.day, q.scopePath, q.teamId],
+  );
+  return rows.map(isoRecordedAt);
 }

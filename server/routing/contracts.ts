@@ -1,8 +1,9 @@
 // API shapes of the round planner (server/routing/index.ts).
 import { Type, type Static } from 'typebox';
+import { CityDay } from '../contracts/common.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
-const Day = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'a city day, YYYY-MM-DD' });
+const Day = CityDay;
 const Clock = Type.String({ description: 'local city time HH:MM' });
 
 const PlanOptions = {
@@ -16,7 +17,7 @@ export const PlanRequest = Type.Object(
   {
     day: Type.Optional(Day),
     week: Type.Optional(
-      Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'any day of the week (Monday–Sunday): plans every round day of it' }),
+      Type.String({ format: 'date', description: 'any day of the week (Monday–Sunday): plans every round day of it' }),
     ),
     ...PlanOptions,
   },
@@ -66,42 +67,64 @@ export const TeamDayPlan = Type.Object({
   stops: Type.Array(PlannedStop),
 });
 
+export const PlanCoverage = Type.Object({
+  enforced: Type.Boolean(),
+  allCovered: Type.Boolean(),
+  districts: Type.Array(
+    Type.Object({
+      district: Type.String(),
+      sitesInScope: Type.Integer(),
+      sitesPlanned: Type.Integer(),
+      alreadyCovered: Type.Boolean(),
+      covered: Type.Boolean(),
+      firstDay: Type.Union([Type.String(), Type.Null()]),
+      reason: Type.Optional(
+        Type.Enum(['no-sites-in-scope', 'no-team-for-area', 'closed-on-plan-days', 'not-open-in-team-hours', 'travel-time-too-long', 'no-room', 'not-enforced']),
+      ),
+    }),
+  ),
+});
+export const Unassigned = Type.Array(Type.Object({ siteId: Type.Integer(), district: Type.String(), reason: UnassignedReason, mandatory: Type.Boolean() }));
+export const Shortfalls = Type.Array(
+  Type.Object({ teamId: Type.Integer(), day: Type.String(), planned: Type.Integer(), min: Type.Integer(), reason: Type.Enum(['no-more-sites-available', 'hours-or-travel-limit']) }),
+);
+export const FollowUps = Type.Array(
+  Type.Object({ siteId: Type.Integer(), due: Type.String(), plannedDay: Type.Union([Type.String(), Type.Null()]), overdue: Type.Boolean(), reason: Type.Optional(UnassignedReason) }),
+);
+export const PlanSummary = Type.Object({
+  sitesInScope: Type.Integer(),
+  candidates: Type.Integer(),
+  sitesPlanned: Type.Integer(),
+  priorityCollected: Type.Number(),
+  travelSeconds: Type.Integer(),
+  travelSource: Type.Enum(['great-circle', 'road-network']),
+  iterations: Type.Integer(),
+  ms: Type.Integer(),
+});
+
 export const PlanResponse = Type.Object({
   roundId: Type.Integer(),
   days: Type.Array(Type.Object({ day: Type.String(), teams: Type.Array(TeamDayPlan) })),
-  unassigned: Type.Array(Type.Object({ siteId: Type.Integer(), district: Type.String(), reason: UnassignedReason, mandatory: Type.Boolean() })),
-  coverage: Type.Object({
-    enforced: Type.Boolean(),
-    allCovered: Type.Boolean(),
-    districts: Type.Array(
-      Type.Object({
-        district: Type.String(),
-        sitesInScope: Type.Integer(),
-        sitesPlanned: Type.Integer(),
-        alreadyCovered: Type.Boolean(),
-        covered: Type.Boolean(),
-        firstDay: Type.Union([Type.String(), Type.Null()]),
-        reason: Type.Optional(
-          Type.Enum(['no-sites-in-scope', 'no-team-for-area', 'closed-on-plan-days', 'not-open-in-team-hours', 'travel-time-too-long', 'no-room', 'not-enforced']),
-        ),
-      }),
-    ),
-  }),
-  shortfalls: Type.Array(
-    Type.Object({ teamId: Type.Integer(), day: Type.String(), planned: Type.Integer(), min: Type.Integer(), reason: Type.Enum(['no-more-sites-available', 'hours-or-travel-limit']) }),
-  ),
-  followUps: Type.Array(
-    Type.Object({ siteId: Type.Integer(), due: Type.String(), plannedDay: Type.Union([Type.String(), Type.Null()]), overdue: Type.Boolean(), reason: Type.Optional(UnassignedReason) }),
-  ),
-  summary: Type.Object({
-    sitesInScope: Type.Integer(),
-    candidates: Type.Integer(),
-    sitesPlanned: Type.Integer(),
-    priorityCollected: Type.Number(),
-    travelSeconds: Type.Integer(),
-    travelSource: Type.Enum(['great-circle', 'road-network']),
-    iterations: Type.Integer(),
-    ms: Type.Integer(),
-  }),
+  unassigned: Unassigned,
+  coverage: PlanCoverage,
+  shortfalls: Shortfalls,
+  followUps: FollowUps,
+  summary: PlanSummary,
 });
 export type PlanResponse = Static<typeof PlanResponse>;
+
+/**
+ * What the planner said about the stored plan of a day (GET …/plans?day=), kept from the run that
+ * planned it last; limited to the reader's jurisdiction (districts, sites, teams that touch it).
+ */
+export const PlanNotes = Type.Object({
+  days: Type.Array(Type.String(), { description: 'the days planned together in that run' }),
+  plannedAt: Type.String(),
+  plannedBy: Type.Union([Type.String(), Type.Null()]),
+  unassigned: Unassigned,
+  coverage: PlanCoverage,
+  shortfalls: Shortfalls,
+  followUps: FollowUps,
+  summary: PlanSummary,
+});
+export type PlanNotes = Static<typeof PlanNotes>;

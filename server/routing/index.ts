@@ -173,6 +173,23 @@ export default async function routingRoutes(app: FastifyInstance, deps: { pool: 
     const teamById = new Map(teams.map((t) => [String(t.id), t]));
     const position = new Map(candidates.map((s) => [s.id, [s.position.lon, s.position.lat] as [number, number]]));
     const lockedWhy = new Set(['locked', 'moved']);
+    // What the planner says about the plan: answered now and stored with it for GET …/plans.
+    const notes = {
+      unassigned: result.unassigned.map((u) => ({ ...u, siteId: Number(u.siteId) })),
+      coverage: { enforced: enforce, allCovered: result.coverage.allCovered, districts: result.coverage.districts },
+      shortfalls: result.shortfalls.map((s) => ({ teamId: Number(s.team), day: s.day, planned: s.planned, min: s.min, reason: s.reason })),
+      followUps: result.followUps.map((f) => ({ ...f, siteId: Number(f.siteId) })),
+      summary: {
+        sitesInScope: sites.length,
+        candidates: candidates.length,
+        sitesPlanned: result.summary.sitesPlanned,
+        priorityCollected: result.summary.priorityCollected,
+        travelSeconds: Math.round(result.summary.travelSeconds),
+        travelSource,
+        iterations: result.summary.iterations,
+        ms: result.summary.ms,
+      },
+    };
     const planIds = await withTransaction(pool, async (client) => {
       const ids = new Map<string, number>();
       for (const day of result.days) {
@@ -201,6 +218,7 @@ export default async function routingRoutes(app: FastifyInstance, deps: { pool: 
         const saved = await inspection.savePlan(client, round.id, day.day, teamPlans, user.username);
         teamPlans.forEach((p, i) => ids.set(`${day.day}|${p.teamId}`, saved[i] as number));
       }
+      await inspection.savePlanNotes(client, round.id, result.days.map((d) => d.day), notes, user.username);
       return ids;
     });
 
@@ -226,20 +244,7 @@ export default async function routingRoutes(app: FastifyInstance, deps: { pool: 
           })),
         })),
       })),
-      unassigned: result.unassigned.map((u) => ({ ...u, siteId: Number(u.siteId) })),
-      coverage: { enforced: enforce, allCovered: result.coverage.allCovered, districts: result.coverage.districts },
-      shortfalls: result.shortfalls.map((s) => ({ teamId: Number(s.team), day: s.day, planned: s.planned, min: s.min, reason: s.reason })),
-      followUps: result.followUps.map((f) => ({ ...f, siteId: Number(f.siteId) })),
-      summary: {
-        sitesInScope: sites.length,
-        candidates: candidates.length,
-        sitesPlanned: result.summary.sitesPlanned,
-        priorityCollected: result.summary.priorityCollected,
-        travelSeconds: Math.round(result.summary.travelSeconds),
-        travelSource,
-        iterations: result.summary.iterations,
-        ms: result.summary.ms,
-      },
+      ...notes,
     };
   }
 

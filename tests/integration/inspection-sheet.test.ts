@@ -72,6 +72,10 @@ describe('route sheet workbook', () => {
 
     const response = await get(`/api/inspection/rounds/${demo.id}/plans/${day}/teams/${team2.id}/sheet.xlsx`, pudong);
     expect(response.statusCode, response.body).toBe(200);
+    // Every export is in the audit log: who, what.
+    const logged = await t.pool.query<{ username: string; detail: { stops: number } }>(
+      `SELECT username, detail FROM audit_log WHERE action = 'export' AND resource = 'inspection:route_sheet' AND resource_id = $1`, [`${demo.id}/${day}/${team2.id}`]);
+    expect(logged.rows).toEqual([{ username: 'pudong', detail: { format: 'xlsx', stops: 3 } }]);
     expect(response.headers['content-type']).toContain('spreadsheetml');
     expect(response.headers['content-disposition']).toContain(`route-sheet-${team2.code}-${day}.xlsx`);
     const sheet = await workbookOf(response.rawPayload);

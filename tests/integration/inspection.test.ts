@@ -250,6 +250,8 @@ describe('visits, notices, rectification and 回头看', () => {
 
     const sheet = await get(`/api/inspection/rounds/${demo.id}/notices.xlsx?week=2026-11-19`, admin);
     expect(sheet.statusCode).toBe(200);
+    const logged = await t.pool.query(`SELECT 1 FROM audit_log WHERE action = 'export' AND resource = 'inspection:notices' AND resource_id = $1 AND detail->>'week' = '2026-11-16'`, [String(demo.id)]);
+    expect(logged.rowCount).toBeGreaterThanOrEqual(1);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(sheet.rawPayload as unknown as ArrayBuffer);
     const rows = workbook.worksheets[0]!;
@@ -534,7 +536,8 @@ describe('bad input', () => {
     expect((await post('/api/inspection/rounds', admin, round)).statusCode).toBe(422);
     expect((await post('/api/inspection/rounds', admin, { ...round, dateTo: null, minSitesPerDay: 4 })).statusCode).toBe(422);
     expect((await post('/api/inspection/rounds', admin, { ...round, dateTo: null, teamIds: [999999] })).statusCode).toBe(422);
-    expect((await post('/api/inspection/rounds', admin, { ...round, dateTo: null, dateFrom: '2026-02-30' })).statusCode).toBe(422);
+    // Not a date: refused by the schema (format 'date'), before the handler's checks.
+    expect((await post('/api/inspection/rounds', admin, { ...round, dateTo: null, dateFrom: '2026-02-30' })).statusCode).toBe(400);
     expect((await post('/api/inspection/rounds', admin, { ...round, dateTo: null, categories: ['zoo'] })).statusCode).toBe(400);
     expect((await post('/api/inspection/rounds', admin, { ...round, dateTo: null, name: demoRoundName })).statusCode).toBe(409);
     expect((await get(`/api/inspection/rounds/${demo.id}/sites?day=2026-13-01`, admin)).statusCode).toBe(400);

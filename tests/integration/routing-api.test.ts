@@ -10,6 +10,7 @@ let t: TestApp;
 let command: string;
 let leader: string;
 let wall: string;
+let pudong: string;
 let roundId: number;
 
 // Weeks no other test file plans or records visits in.
@@ -17,12 +18,13 @@ const week = ['2026-12-01', '2026-12-02', '2026-12-03'];
 
 const plan = (cookie: string, payload: object) => t.app.inject({ method: 'POST', url: `/api/inspection/rounds/${roundId}/plan`, headers: { cookie }, payload });
 const change = (cookie: string, payload: object) => t.app.inject({ method: 'PATCH', url: `/api/inspection/rounds/${roundId}/plan`, headers: { cookie }, payload });
-const stored = async (day: string) =>
-  json<DayPlans>(await t.app.inject({ method: 'GET', url: `/api/inspection/rounds/${roundId}/plans?day=${day}`, headers: { cookie: command } })).plans;
+const dayPlans = async (day: string, cookie = command) =>
+  json<DayPlans>(await t.app.inject({ method: 'GET', url: `/api/inspection/rounds/${roundId}/plans?day=${day}`, headers: { cookie } }));
+const stored = async (day: string) => (await dayPlans(day)).plans;
 
 beforeAll(async () => {
   t = await createTestApp();
-  [command, leader, wall] = await Promise.all([t.login('command'), t.login('team01'), t.login('wall')]);
+  [command, leader, wall, pudong] = await Promise.all([t.login('command'), t.login('team01'), t.login('wall'), t.login('pudong')]);
   const rounds = json<RoundList>(await t.app.inject({ method: 'GET', url: '/api/inspection/rounds', headers: { cookie: command } }));
   roundId = rounds.items.find((r) => r.name === demoRoundName)!.id;
 });
@@ -87,6 +89,22 @@ describe('POST /api/inspection/rounds/:id/plan', () => {
     expect(new Date(sheets[0]!.departAt!).toISOString()).toBe('2026-12-01T00:30:00.000Z');
   });
 
+  it("keeps the planner's notes with the stored plan of every day it planned", async () => {
+    for (const day of week) {
+      const { notes } = await dayPlans(day);
+      expect(notes, day).not.toBeNull();
+      expect(notes!.days).toEqual(week);
+      expect(notes!.plannedBy).toBe('command');
+      expect(notes!.coverage).toEqual(result.coverage);
+      expect(notes!.unassigned).toEqual(result.unassigned);
+      expect(notes!.shortfalls).toEqual(result.shortfalls);
+      expect(notes!.followUps).toEqual(result.followUps);
+      expect(notes!.summary).toEqual(result.summary);
+    }
+    // A day nobody planned has none.
+    expect((await dayPlans('2026-11-10')).notes).toBeNull();
+  });
+
   it('keeps a locked stop in place and moves another to a new day, re-planning the rest', async () => {
     const tuesday = result.days[0]!.teams.find((p) => p.sites >= 2)!;
     const second = tuesday.stops.filter((s) => s.kind === 'site')[1];
@@ -117,6 +135,48 @@ describe('POST /api/inspection/rounds/:id/plan', () => {
   }, 120_000);
 });
 
+describe('notes on a plan that cannot cover every district', () => {
+  // The week of 14 December is planned by no other test: Thursday is its last round day, so
+  // coverage is enforced, and 10 minutes of driving a day keep the teams near their base in Xuhui.
+  const day = '2026-12-17';
+  let result: PlanResponse;
+
+  beforeAll(async () => {
+    const response = await plan(command, { day, maxTravelMinutes: 10, timeLimitSeconds: 1 });
+    expect(response.statusCode, response.body).toBe(200);
+    result = json<PlanResponse>(response);
+  }, 60_000);
+
+  it('says which districts stay uncovered and why, and GET …/plans gives the same notes back', async () => {
+    expect(result.coverage.enforced).toBe(true);
+    expect(result.coverage.allCovered).toBe(false);
+    const uncovered = result.coverage.districts.filter((d) => !d.covered);
+    expect(uncovered.map((d) => d.district)).toContain('310151');
+    expect(uncovered.find((d) => d.district === '310151')!.reason).toBe('travel-time-too-long');
+    expect(result.shortfalls.length).toBeGreaterThan(0);
+
+    const { notes } = await dayPlans(day);
+    expect(notes).toMatchObject({ days: [day], coverage: result.coverage, unassigned: result.unassigned, shortfalls: result.shortfalls });
+  });
+
+  it("gives an official the notes on their own jurisdiction only", async () => {
+    const { notes } = await dayPlans(day, pudong);
+    expect(notes!.coverage.districts.map((d) => d.district)).toEqual(['310115']);
+    const pudongRow = result.coverage.districts.find((d) => d.district === '310115')!;
+    expect(notes!.coverage.districts[0]).toEqual(pudongRow);
+    expect(notes!.coverage.allCovered).toBe(pudongRow.covered);
+    expect(notes!.unassigned.length).toBeGreaterThan(0);
+    expect(notes!.unassigned.every((u) => u.district === '310115')).toBe(true);
+    expect(notes!.unassigned).toEqual(result.unassigned.filter((u) => u.district === '310115'));
+    // Team-days of teams whose areas touch Pudong: 第二组 (Pudong), 第一组 (its bonded zone), the city-wide direct teams; not 第三组.
+    const teamsTouching = (await t.pool.query<{ id: number }>(
+      `SELECT t.id::int FROM inspection_teams t JOIN areas a ON a.code = ANY (t.areas) WHERE a.path <@ '310000.310115' OR a.path @> '310000.310115'`,
+    )).rows.map((r) => r.id);
+    expect(notes!.shortfalls).toEqual(result.shortfalls.filter((s) => teamsTouching.includes(s.teamId)));
+    expect(notes!.shortfalls.length).toBeLessThan(result.shortfalls.length);
+  });
+});
+
 describe('plan errors and rights', () => {
   it('plans a single day, reporting coverage early in the week without forcing it', async () => {
     const response = await plan(command, { day: '2026-12-08', timeLimitSeconds: 1 });
@@ -133,6 +193,12 @@ describe('plan errors and rights', () => {
     expect(monday.statusCode).toBe(400);
     expect(json<{ message: string }>(monday).message).toMatch(/not an inspection day.*督查日/);
     expect((await plan(command, { day: '2026-12-08', seed: -1 })).statusCode).toBe(400);
+    // Days of the right shape that are no dates (found by the fuzzing: 0000-00-00 was a 500).
+    for (const bad of [{ week: '0000-00-00' }, { week: '2026-02-30' }, { day: '2026-13-01' }]) {
+      const response = await plan(command, bad);
+      expect(response.statusCode, JSON.stringify(bad)).toBe(400);
+      expect(json<{ code: string }>(response).code).toBe('validation_failed');
+    }
     const unknown = await t.app.inject({ method: 'POST', url: '/api/inspection/rounds/999999/plan', headers: { cookie: command }, payload: { day: '2026-12-08' } });
     expect(unknown.statusCode).toBe(404);
     const notPlanned = await change(command, { day: '2026-12-10', siteId: 1, locked: true });

@@ -12,6 +12,7 @@ import { configQuery } from '../features/config/api.ts';
 import {
   coverageQuery,
   plansQuery,
+  positionsQuery,
   prioritiesQuery,
   roundsQuery,
   sheetsQuery,
@@ -20,14 +21,15 @@ import {
   visitsQuery,
   type PlanResponse,
 } from '../features/inspection/api.ts';
-import { siteStatuses, statusColors, teamColor } from '../features/inspection/colors.ts';
+import { coverageNeutral, coverageRamp, siteStatuses, statusColors, teamColor } from '../features/inspection/colors.ts';
 import { CoveragePanel } from '../features/inspection/coverage-panel.tsx';
 import { FollowupPanel } from '../features/inspection/followup-panel.tsx';
 import { defaultRoundDay, isRoundDay, stepRoundDay, weekOf } from '../features/inspection/days.ts';
-import { buildInspectionLayers, type StatusPoint } from '../features/inspection/layers.ts';
+import { buildInspectionLayers, coverageLevels, type CoverageFill, type StatusPoint } from '../features/inspection/layers.ts';
 import { PageNav } from '../features/inspection/page-nav.tsx';
 import { abilities as abilitiesOf } from '../features/inspection/permissions.ts';
 import { PlanPanel, type PlanStop } from '../features/inspection/plan-panel.tsx';
+import { ageText, shownPositions } from '../features/inspection/positions.ts';
 import { RouteSheet } from '../features/inspection/route-sheet.tsx';
 import { useInspectionUrl, type InspectionTab } from '../features/inspection/use-inspection-url.ts';
 import { VisitForm, type VisitTarget } from '../features/inspection/visit-form.tsx';
@@ -35,7 +37,7 @@ import { Clock } from '../components/clock.tsx';
 import { LanguageSwitch } from '../components/language-switch.tsx';
 import { UserMenu } from '../components/user-menu.tsx';
 import { formatNumber, setLanguage, useLanguage } from '../lib/i18n.ts';
-import { useCityDay } from '../lib/city-time.ts';
+import { useCityDay, useNow } from '../lib/city-time.ts';
 import { useUiScale } from '../lib/ui-scale.ts';
 import { OverlayMap } from '../map/overlay-map.tsx';
 import { PageBrand } from '../components/page-brand.tsx';
@@ -97,7 +99,13 @@ export function InspectionPage({ user }: { user: SessionUser }) {
   const priorities = useQuery({ ...prioritiesQuery(roundId, day), enabled: round !== undefined });
   const visits = useQuery({ ...visitsQuery(roundId, day, null), enabled: round !== undefined });
   const sheets = useQuery({ ...sheetsQuery(roundId, day), enabled: round !== undefined && tab === 'sheet' });
-  const coverage = useQuery({ ...coverageQuery(roundId, weekOf(day).start, 'district'), enabled: round !== undefined && tab === 'coverage' });
+  // The map's coverage fills: one set of figures per level it colours (districts, streets, grids).
+  const coverage = useQueries({
+    queries: coverageLevels.map(({ level }) => ({ ...coverageQuery(roundId, weekOf(day).start, level), enabled: round !== undefined && tab === 'coverage' })),
+  });
+  const isToday = day === today;
+  const now = useNow(60_000);
+  const positions = useQuery({ ...positionsQuery(day), enabled: isToday && tab !== 'coverage' && user.role !== 'wall' });
   const { statusPoints, statusCounts, statusReady } = useQueries({
     queries: (round?.categories ?? []).map((category) => siteStatusQuery(category, day)),
     combine: combineStatuses,
@@ -110,14 +118,27 @@ export function InspectionPage({ user }: { user: SessionUser }) {
     () => (plans.data?.plans ?? []).filter((p) => (tab === 'sheet' ? p.teamId === teamFilter : teamFilter === null || p.teamId === teamFilter)),
     [plans.data, tab, teamFilter],
   );
-  const coverageShares = useMemo(
-    () => (tab === 'coverage' && coverage.data ? new Map(coverage.data.rows.map((r) => [r.key, r.inScope > 0 ? r.inspected / r.inScope : 0])) : null),
-    [tab, coverage.data],
+  const coverageVersions = coverage.map((q) => q.dataUpdatedAt).join(',');
+  const coverageFills = useMemo((): CoverageFill[] | null => {
+    if (tab !== 'coverage' || !config.data) return null;
+    return coverageLevels.flatMap(({ level, tiles }, i): CoverageFill[] => {
+      const data = coverage[i]?.data;
+      const url = config.data.tileLayers.find((l) => l.name === tiles)?.url;
+      if (!data || !url) return [];
+      return [{ level, url, shares: new Map(data.rows.map((r) => [r.key, r.inScope > 0 ? r.inspected / r.inScope : 0])), version: String(coverage[i]?.dataUpdatedAt) }];
+    });
+  }, [tab, config.data, coverageVersions]); // eslint-disable-line react-hooks/exhaustive-deps -- the queries' array is new each render; their update times say when the figures changed
+  const teamPositions = useMemo(
+    () => (isToday && tab !== 'coverage' ? shownPositions(positions.data?.items ?? [], now).filter((p) => teamFilter === null || p.teamId === teamFilter) : []),
+    [isToday, tab, positions.data, now, teamFilter],
   );
-  const districtFeatures = useMemo(
-    () => (user.jurisdiction.level === 'city' ? children.data : area.data ? { ...children.data!, features: [area.data] } : undefined),
-    [user.jurisdiction.level, children.data, area.data],
-  ) as typeof children.data;
+  const positionPoints = useMemo(
+    () => teamPositions.map((p) => {
+      const age = ageText(p.ageMinutes);
+      return { teamId: p.teamId, position: p.position, stale: p.stale, label: `${p.teamName} · ${t(age.key, age.values)}` };
+    }),
+    [teamPositions, t],
+  );
 
   const onClickStop = useCallback((siteId: number) => {
     setSelectedSiteId(siteId);
@@ -131,14 +152,14 @@ export function InspectionPage({ user }: { user: SessionUser }) {
         statuses: statusPoints,
         plans: tab === 'coverage' ? [] : shownPlans,
         teams,
-        coverage: coverageShares,
-        districts: districtFeatures,
+        coverage: coverageFills,
+        positions: positionPoints,
         selectedSiteId,
         scale,
         onClickStop,
       }),
     ],
-    [children.data, language, scale, statusPoints, tab, shownPlans, teams, coverageShares, districtFeatures, selectedSiteId, onClickStop],
+    [children.data, language, scale, statusPoints, tab, shownPlans, teams, coverageFills, positionPoints, selectedSiteId, onClickStop],
   );
 
   // Frame the selected team's day when it has stops, else the jurisdiction; MapView flies on a new key.
@@ -245,7 +266,38 @@ export function InspectionPage({ user }: { user: SessionUser }) {
                 ))}
               </ul>
             ) : null}
-            {tab === 'coverage' ? <p className="hint">{t('inspection.coverage.mapHint')}</p> : null}
+            {teamPositions.length > 0 ? (
+              <ul className="team-legend" data-testid="team-positions">
+                {teamPositions.map((p) => {
+                  const age = ageText(p.ageMinutes);
+                  return (
+                    <li key={p.teamId} data-team={p.teamId} data-stale={p.stale ? 'true' : 'false'} style={p.stale ? { opacity: 0.5 } : undefined}>
+                      <span className="swatch-dot" style={{ background: teamColor(p.teamId) }} aria-hidden="true" />
+                      {t('inspection.position.legend', { team: p.teamName, age: t(age.key, age.values) })}
+                      {p.stale ? ` (${t('inspection.position.stale')})` : ''}
+                    </li>
+                  );
+                })}
+              </ul>
+            ) : null}
+            {tab === 'coverage' ? (
+              <div data-testid="coverage-legend">
+                <h3>{t('inspection.coverage.legend')}</h3>
+                <ul>
+                  {coverageRamp.map((step, i) => (
+                    <li key={step.color} data-share-from={step.from}>
+                      <span className="swatch-dot" style={{ background: step.color }} aria-hidden="true" />
+                      <span>{i === 0 ? t('inspection.coverage.noneInspected') : `${Math.round(step.from * 100)}–${Math.round((coverageRamp[i + 1]?.from ?? 1) * 100)}%`}</span>
+                    </li>
+                  ))}
+                  <li>
+                    <span className="swatch-dot" style={{ background: coverageNeutral, opacity: 0.5 }} aria-hidden="true" />
+                    <span>{t('inspection.coverage.noSites')}</span>
+                  </li>
+                </ul>
+                <p className="hint">{t('inspection.coverage.mapHint')}</p>
+              </div>
+            ) : null}
           </aside>
         </div>
 
@@ -294,6 +346,7 @@ export function InspectionPage({ user }: { user: SessionUser }) {
                 visits={dayVisits}
                 abilities={abilities}
                 recordable={day <= today}
+                isToday={isToday}
                 lastPlan={lastPlan?.roundId === round.id ? lastPlan : null}
                 onPlanned={setLastPlan}
                 selectedSiteId={selectedSiteId}

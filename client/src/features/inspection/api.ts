@@ -11,6 +11,8 @@ import type {
   SheetList,
   SiteStatusList,
   TeamList,
+  TeamPosition,
+  TeamPositionList,
   Visit,
   VisitInput,
   VisitList,
@@ -89,13 +91,22 @@ export const sheetsQuery = (roundId: number, day: string) =>
     staleTime: 15_000,
   });
 
-export type CoverageBy = 'district' | 'street' | 'category';
+export type CoverageBy = 'district' | 'street' | 'community' | 'grid' | 'category';
 
 export const coverageQuery = (roundId: number, week: string, by: CoverageBy) =>
   queryOptions({
     queryKey: ['inspection', 'coverage', roundId, week, by],
     queryFn: ({ signal }) => http.get<Coverage>(withQuery(`/api/inspection/rounds/${roundId}/coverage`, { week, by }), signal),
     staleTime: 30_000,
+  });
+
+/** The teams' latest shared positions of the day; re-read every minute while shown. */
+export const positionsQuery = (day: string) =>
+  queryOptions({
+    queryKey: ['inspection', 'positions', day],
+    queryFn: ({ signal }) => http.get<TeamPositionList>(withQuery('/api/inspection/positions', { day }), signal),
+    staleTime: 30_000,
+    refetchInterval: 60_000,
   });
 
 export const noticesQuery = (roundId: number, week: string) =>
@@ -151,6 +162,15 @@ export function useSubmitSheet() {
       return submitted;
     },
     onSettled: () => refresh(),
+  });
+}
+
+/** A team leader shares the team's position (the browser's, WGS-84) on a day the team has a plan. */
+export function useSharePosition(teamId: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (position: { lon: number; lat: number; accuracyMeters?: number }) => http.post<TeamPosition>(`/api/inspection/teams/${teamId}/position`, position),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['inspection', 'positions'] }),
   });
 }
 

@@ -23,11 +23,21 @@ export function rgb(hex: string, alpha = 255): [number, number, number, number] 
   return [(value >> 16) & 255, (value >> 8) & 255, value & 255, alpha];
 }
 
-/** Coverage share → fill colour: red (nothing inspected) through amber to green (all inspected). */
+/**
+ * Coverage share → a sequential ramp (viridis: dark violet for none inspected to yellow for three
+ * quarters and more), bright enough on the dark map. Areas with no site in scope are neutral.
+ */
+export const coverageRamp: ReadonlyArray<{ from: number; color: string }> = [
+  { from: 0, color: '#482878' },
+  { from: Number.MIN_VALUE, color: '#3e4a89' },
+  { from: 0.25, color: '#26828e' },
+  { from: 0.5, color: '#35b779' },
+  { from: 0.75, color: '#fde725' },
+];
+export const coverageNeutral = '#64748b';
+
 export function coverageColor(share: number): string {
-  if (!Number.isFinite(share) || share <= 0) return '#ef4444';
-  if (share < 0.1) return '#f97316';
-  if (share < 0.25) return '#f59e0b';
-  if (share < 0.5) return '#a3e635';
-  return '#22c55e';
+  let color = coverageRamp[0]!.color;
+  for (const step of coverageRamp) if (share >= step.from) color = step.color;
+  return color;
 }

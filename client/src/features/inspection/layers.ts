@@ -1,11 +1,20 @@
 // The inspection map as deck.gl layers over the command page's basemap (MapView): the round's sites
-// coloured by status, the districts coloured by coverage (coverage view), and the teams' routes —
-// base → stops in order → base — with numbered stops. Stable ids; rebuilt only when data changes.
-import { GeoJsonLayer, PathLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+// coloured by status, areas coloured by coverage (coverage view: streets zoomed out, grids zoomed
+// in), the teams' routes — base → stops in order → base — with numbered stops, and the positions
+// the teams shared today. Stable ids; rebuilt only when data changes.
+//
+// Coverage fills are MVTLayers over our own area tiles (the basemap's, scoped to the jurisdiction by
+// the server) joined by code to the coverage figures: 35 000 grids are never sent as GeoJSON, and a
+// grid without a site in scope is in the tiles but not in the figures, so it is drawn neutral.
+import { MVTLayer } from '@deck.gl/geo-layers';
+// The parser itself (geo-layers' default is the worker-only loader); @deck.gl/geo-layers depends on it.
+import { MVTLoader } from '@loaders.gl/mvt';
+import { PathLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
-import type { AreaChildren, DayPlan, SiteStatus, Team } from '../../../../server/contracts/index.ts';
+import type { DayPlan, SiteStatus, Team, TileLayer } from '../../../../server/contracts/index.ts';
+import { tileZoomRange } from '../../../../server/contracts/index.ts';
 import { labelFontFamily } from '../areas/layers.ts';
-import { coverageColor, rgb, statusColors, teamColor } from './colors.ts';
+import { coverageColor, coverageNeutral, rgb, statusColors, teamColor } from './colors.ts';
 import { routePath } from './route-path.ts';
 
 type LonLat = [number, number];
@@ -30,13 +39,39 @@ interface Route {
   path: LonLat[];
 }
 
+export type CoverageLevel = 'district' | 'street' | 'grid';
+
+/** Which area level is coloured at which zoom: districts far out, streets, then grids (served from z12). */
+export const coverageLevels: ReadonlyArray<{ level: CoverageLevel; tiles: TileLayer; visibleMinZoom: number | null; visibleMaxZoom: number | null; maxZoom: number }> = [
+  { level: 'district', tiles: 'districts', visibleMinZoom: null, visibleMaxZoom: 8, maxZoom: 8 },
+  { level: 'street', tiles: 'streets', visibleMinZoom: 8, visibleMaxZoom: 12, maxZoom: 12 },
+  { level: 'grid', tiles: 'grids', visibleMinZoom: 12, visibleMaxZoom: null, maxZoom: 14 },
+];
+
+export interface CoverageFill {
+  level: CoverageLevel;
+  /** the tile URL template ({z}/{x}/{y}, with the data version) */
+  url: string;
+  /** inspected ÷ in scope per area code; an area not listed has no site in scope */
+  shares: ReadonlyMap<string, number>;
+  /** changes when the figures do (redraws the fills without refetching tiles) */
+  version: string;
+}
+
+export interface PositionPoint {
+  teamId: number;
+  position: LonLat;
+  label: string;
+  stale: boolean;
+}
+
 export interface InspectionLayerInput {
   statuses: StatusPoint[];
   plans: DayPlan[];
   teams: ReadonlyMap<number, Team>;
-  /** Coverage share per district code, drawn as district fills (coverage view only). */
-  coverage: ReadonlyMap<string, number> | null;
-  districts: AreaChildren | undefined;
+  /** Coverage per level (coverage view only). */
+  coverage: CoverageFill[] | null;
+  positions: PositionPoint[];
   selectedSiteId: number | null;
   scale: number;
   onClickStop: (siteId: number, teamId: number) => void;
@@ -58,19 +93,27 @@ export function buildInspectionLayers(input: InspectionLayerInput): Layer[] {
   const statusKey = input.statuses.map((s) => s.status[0]).join('');
 
   const layers: Layer[] = [];
-  if (input.coverage && input.districts) {
-    const coverage = input.coverage;
+  for (const fill of input.coverage ?? []) {
+    const level = coverageLevels.find((l) => l.level === fill.level)!;
     layers.push(
-      new GeoJsonLayer({
-        id: 'inspection-coverage',
-        data: input.districts as unknown as GeoJSON.FeatureCollection,
+      new MVTLayer({
+        id: `inspection-coverage-${fill.level}`,
+        data: fill.url,
+        minZoom: tileZoomRange[level.tiles].min,
+        maxZoom: level.maxZoom,
+        visibleMinZoom: level.visibleMinZoom,
+        visibleMaxZoom: level.visibleMaxZoom,
+        // Features as GeoJSON (the accessor reads the code); parsed here, no worker from a CDN (offline).
+        binary: false,
+        loaders: [MVTLoader],
+        loadOptions: { worker: false, fetch: { credentials: 'same-origin' } },
         filled: true,
         stroked: false,
         getFillColor: (f: GeoJSON.Feature) => {
-          const share = coverage.get(String(f.properties?.code ?? ''));
-          return share === undefined ? [0, 0, 0, 0] : rgb(coverageColor(share), 70);
+          const share = fill.shares.get(String(f.properties?.code ?? ''));
+          return share === undefined ? rgb(coverageNeutral, 45) : rgb(coverageColor(share), 150);
         },
-        updateTriggers: { getFillColor: [...coverage.entries()].join(';') },
+        updateTriggers: { getFillColor: fill.version },
       }),
     );
   }
@@ -152,6 +195,38 @@ export function buildInspectionLayers(input: InspectionLayerInput): Layer[] {
       getPixelOffset: [13 * scale, -13 * scale],
       getTextAnchor: 'middle',
       getAlignmentBaseline: 'center',
+      updateTriggers: { getSize: scale, getPixelOffset: scale, backgroundPadding: scale },
+    }),
+    // A team's shared position: its colour, ringed in white; faded with its label when it is old.
+    new ScatterplotLayer<PositionPoint>({
+      id: 'inspection-team-positions',
+      data: input.positions,
+      getPosition: (d) => d.position,
+      getFillColor: (d) => rgb(teamColor(d.teamId), d.stale ? 90 : 255),
+      getLineColor: (d) => [255, 255, 255, d.stale ? 110 : 255],
+      stroked: true,
+      lineWidthUnits: 'pixels',
+      getLineWidth: 2.5 * scale,
+      getRadius: 8 * scale,
+      radiusUnits: 'pixels',
+      updateTriggers: { getLineWidth: scale, getRadius: scale },
+    }),
+    new TextLayer<PositionPoint>({
+      id: 'inspection-team-position-labels',
+      data: input.positions,
+      fontFamily: labelFontFamily,
+      characterSet: 'auto',
+      getPosition: (d) => d.position,
+      getText: (d) => d.label,
+      getSize: 12 * scale,
+      sizeUnits: 'pixels',
+      getColor: (d) => [255, 255, 255, d.stale ? 120 : 255],
+      background: true,
+      getBackgroundColor: (d) => [8, 16, 30, d.stale ? 110 : 210],
+      backgroundPadding: [4 * scale, 2 * scale],
+      getPixelOffset: [0, 18 * scale],
+      getTextAnchor: 'middle',
+      getAlignmentBaseline: 'top',
       updateTriggers: { getSize: scale, getPixelOffset: scale, backgroundPadding: scale },
     }),
   );

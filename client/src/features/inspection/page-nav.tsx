@@ -1,16 +1,19 @@
-// The app's two pages — the command map (/) and supervision rounds (/inspection) — by path, so a
+// The app's pages — the command map (/), supervision rounds (/inspection), daily reports (/reports)
+// and, for admins, administration (/admin) — by path, so a
 // link can be shared and reloaded (the server answers unknown non-API paths with index.html).
 // Links are real <a href>: a middle click opens a tab; a plain click switches without a reload.
 import { useSyncExternalStore, type MouseEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { meQuery } from '../auth/api.ts';
 
-export type PageName = 'map' | 'inspection' | 'reports';
+export type PageName = 'map' | 'inspection' | 'reports' | 'admin';
 
-const paths: Record<PageName, string> = { map: '/', inspection: '/inspection', reports: '/reports' };
+const paths: Record<PageName, string> = { map: '/', inspection: '/inspection', reports: '/reports', admin: '/admin' };
 const listeners = new Set<() => void>();
 
 export const pageOfPath = (pathname: string): PageName =>
-  /^\/inspection(\/|$)/.test(pathname) ? 'inspection' : /^\/reports(\/|$)/.test(pathname) ? 'reports' : 'map';
+  /^\/inspection(\/|$)/.test(pathname) ? 'inspection' : /^\/reports(\/|$)/.test(pathname) ? 'reports' : /^\/admin(\/|$)/.test(pathname) ? 'admin' : 'map';
 
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
@@ -37,6 +40,8 @@ export function navigate(page: PageName, search = ''): void {
 /** The page links of the top bar. */
 export function PageNav({ current }: { current: PageName }) {
   const { t } = useTranslation();
+  // Administration is listed for admins only (the server refuses everyone else anyway).
+  const isAdmin = useQuery(meQuery).data?.role === 'admin';
   const onClick = (page: PageName) => (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
@@ -44,7 +49,7 @@ export function PageNav({ current }: { current: PageName }) {
   };
   return (
     <nav className="page-nav" aria-label={t('inspection.nav.label')}>
-      {(['map', 'inspection', 'reports'] as const).map((page) => (
+      {(['map', 'inspection', 'reports', ...(isAdmin ? (['admin'] as const) : [])] as const).map((page) => (
         <a
           key={page}
           href={paths[page]}
@@ -52,7 +57,7 @@ export function PageNav({ current }: { current: PageName }) {
           onClick={onClick(page)}
           data-testid={`nav-${page}`}
         >
-          {page === 'reports' ? t('reports.nav') : t(`inspection.nav.${page}`)}
+          {page === 'reports' ? t('reports.nav') : page === 'admin' ? t('admin.nav') : t(`inspection.nav.${page}`)}
         </a>
       ))}
     </nav>

@@ -1,12 +1,16 @@
-// The day's plan: "plan the day" (the route planner, all teams), what the planner says about it
-// (coverage, sites it could not fit, teams under the minimum), and per team the ordered stops with
-// times, status, priority and why, lock / move (re-plans the rest), and the visit form.
+// The day's plan: "plan the day" (the route planner, all teams), what the planner said about it
+// (coverage, sites it could not fit, teams under the minimum: stored with the plan, so they are
+// there for every reader and after a reload), and per team the ordered stops with times, status,
+// priority and why, lock / move (re-plans the rest), the visit form, and — for a team's own leader,
+// today — sharing the team's position.
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DayPlan, DayPlans, PrioritySite, Round, SiteStatus, Team, Visit } from '../../../../server/contracts/index.ts';
+import type { PlanNotes as StoredNotes } from '../../../../server/routing/contracts.ts';
 import { HttpError } from '../../lib/http.ts';
+import { cityDay } from '../../lib/city-time.ts';
 import { formatNumber, useLanguage } from '../../lib/i18n.ts';
-import { useChangePlan, usePlanDay, type PlanResponse } from './api.ts';
+import { useChangePlan, usePlanDay, useSharePosition, type PlanResponse } from './api.ts';
 import { statusColors, teamColor } from './colors.ts';
 import { addDays, isRoundDay, weekOf } from './days.ts';
 import type { Abilities } from './permissions.ts';
@@ -30,6 +34,8 @@ export interface PlanPanelProps {
   abilities: Abilities;
   /** false for a day still to come: a visit cannot be recorded before it happens */
   recordable: boolean;
+  /** the day shown is the city's today (positions are shared for today only) */
+  isToday: boolean;
   /** The planner's last answer for this round (its notes on coverage and what did not fit). */
   lastPlan: PlanResponse | null;
   onPlanned: (plan: PlanResponse) => void;
@@ -81,12 +87,14 @@ export function PlanPanel(props: PlanPanelProps) {
     return names;
   }, [props.priorities]);
 
-  const notes = props.lastPlan?.days.find((d) => d.day === day) ? props.lastPlan : null;
+  // Why each site is in the plan comes with the planner's answer only (this session's last run).
+  const lastRun = props.lastPlan?.days.find((d) => d.day === day) ? props.lastPlan : null;
+  const notes: NotesShown | null = props.plans?.notes ?? lastRun;
   const whyBySite = useMemo(() => {
     const why = new Map<number, string>();
-    for (const d of notes?.days ?? []) for (const team of d.teams) for (const stop of team.stops) if (stop.siteId !== undefined && stop.why) why.set(stop.siteId, stop.why);
+    for (const d of lastRun?.days ?? []) for (const team of d.teams) for (const stop of team.stops) if (stop.siteId !== undefined && stop.why) why.set(stop.siteId, stop.why);
     return why;
-  }, [notes]);
+  }, [lastRun]);
 
   const shown = (props.plans?.plans ?? []).filter((p) => props.teamFilter === null || p.teamId === props.teamFilter);
   const weekDays = useMemo(() => {
@@ -114,7 +122,7 @@ export function PlanPanel(props: PlanPanelProps) {
       ) : null}
       {error && !busy ? <p className="form-error" role="alert">{errorText(error)}</p> : null}
 
-      {notes ? <PlanNotes plan={notes} districtName={districtName} priorities={props.priorities} teams={props.teams} /> : null}
+      {notes ? <PlanNotes plan={notes} stored={props.plans?.notes ?? null} districtName={districtName} priorities={props.priorities} teams={props.teams} /> : null}
 
       {props.plansError ? (
         <p className="muted empty">{t('errors.load')}</p>
@@ -144,6 +152,7 @@ export function PlanPanel(props: PlanPanelProps) {
                 <button type="button" className="link-button" onClick={() => props.onOpenSheet(plan.teamId)} data-testid={`open-sheet-${plan.teamId}`}>
                   {t('inspection.sheet.open')}
                 </button>
+                {props.isToday && abilities.ownTeamId === plan.teamId ? <SharePosition teamId={plan.teamId} /> : null}
               </header>
               <Timeline plan={plan} team={team} visits={props.visits.filter((v) => v.teamId === plan.teamId)} />
               {plan.stops.length === 0 ? <p className="muted empty">{t('inspection.plan.noStops')}</p> : null}
@@ -281,8 +290,47 @@ function StopRow(props: StopRowProps) {
   );
 }
 
-function PlanNotes({ plan, districtName, priorities, teams }: {
-  plan: PlanResponse;
+/** The leader's phone shares where the team is (browser geolocation, WGS-84). */
+function SharePosition({ teamId }: { teamId: number }) {
+  const { t } = useTranslation();
+  const share = useSharePosition(teamId);
+  const [locating, setLocating] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  if (!('geolocation' in navigator)) return null;
+  const onShare = () => {
+    setProblem(null);
+    setLocating(true);
+    navigator.geolocation.getCurrentPosition(
+      (found) => {
+        setLocating(false);
+        share.mutate(
+          { lon: found.coords.longitude, lat: found.coords.latitude, accuracyMeters: Math.min(100000, Math.round(found.coords.accuracy)) },
+          { onError: (error) => setProblem(errorText(error)) },
+        );
+      },
+      (error) => {
+        setLocating(false);
+        setProblem(`${t('inspection.position.unavailable')} (${error.message})`);
+      },
+      { enableHighAccuracy: true, timeout: 20_000, maximumAge: 60_000 },
+    );
+  };
+  return (
+    <span className="share-position">
+      <button type="button" className="link-button" onClick={onShare} disabled={locating || share.isPending} data-testid={`share-position-${teamId}`}>
+        {share.isSuccess ? t('inspection.position.shared') : t('inspection.position.share')}
+      </button>
+      {problem ? <span className="form-error" role="alert"> {problem}</span> : null}
+    </span>
+  );
+}
+
+/** What the notes need: the planner's answer right after a run, or the notes stored with the plan. */
+type NotesShown = Pick<StoredNotes, 'coverage' | 'unassigned' | 'shortfalls' | 'summary'>;
+
+function PlanNotes({ plan, stored, districtName, priorities, teams }: {
+  plan: NotesShown;
+  stored: StoredNotes | null;
   districtName: ReadonlyMap<string, string>;
   priorities: ReadonlyMap<number, PrioritySite>;
   teams: ReadonlyMap<number, Team>;
@@ -293,6 +341,11 @@ function PlanNotes({ plan, districtName, priorities, teams }: {
   const mandatory = plan.unassigned.filter((u) => u.mandatory);
   return (
     <div className="plan-notes" data-testid="plan-notes">
+      {stored ? (
+        <p className="muted" data-testid="plan-notes-from">
+          {t('inspection.plan.notesFrom', { at: `${cityDay(new Date(stored.plannedAt))} ${clock(stored.plannedAt)}`, by: stored.plannedBy ?? '—', days: stored.days.join('、') })}
+        </p>
+      ) : null}
       <p>
         {t('inspection.plan.summary', {
           sites: formatNumber(plan.summary.sitesPlanned, language),

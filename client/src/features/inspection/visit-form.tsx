@@ -2,8 +2,9 @@
 // the round's checklist (pass / fail / not applicable), findings, photos, and — when a check
 // failed — the rectification notice with its deadline. The form's clientId makes a retry after a
 // dropped connection answer the visit already stored instead of recording it twice.
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { keepFocusInside } from '../../lib/focus-trap.ts';
 import type { CheckResult, Round, Team, VisitInput } from '../../../../server/contracts/index.ts';
 import { maxPhotoBytes, maxPhotosPerVisit } from '../../../../server/contracts/index.ts';
 import { HttpError } from '../../lib/http.ts';
@@ -12,6 +13,7 @@ import { cityDay } from '../../lib/city-time.ts';
 import { useRecordVisit } from './api.ts';
 import { addDays } from './days.ts';
 import { cityInstant, clock } from './time.ts';
+import { useEscapeToClose } from '../../lib/use-escape.ts';
 
 export interface VisitTarget {
   siteId: number;
@@ -90,18 +92,11 @@ export function VisitForm({ round, team, day, target, onClose, onSaved }: {
     // Focus into the form, and back to what opened it when it closes.
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     dialogRef.current?.querySelector<HTMLElement>('input, button')?.focus();
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        event.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
     return () => {
-      window.removeEventListener('keydown', onKey, true);
       if (opener?.isConnected) opener.focus();
     };
-  }, [onClose]);
+  }, []);
+  useEscapeToClose(onClose);
   // Object URLs of the previews: freed when a photo is removed and when the form closes.
   const photosRef = useRef(photos);
   photosRef.current = photos;
@@ -113,21 +108,6 @@ export function VisitForm({ round, team, day, target, onClose, onSaved }: {
       return current.filter((_, j) => j !== index);
     });
 
-  // A modal dialog keeps the keyboard inside: Tab from the last control goes back to the first.
-  const trapFocus = (event: ReactKeyboardEvent<HTMLDivElement>) => {
-    if (event.key !== 'Tab' || !dialogRef.current) return;
-    const focusable = [...dialogRef.current.querySelectorAll<HTMLElement>('button, input, textarea, select, a[href]')].filter((el) => !el.hasAttribute('disabled'));
-    const first = focusable[0];
-    const last = focusable[focusable.length - 1];
-    if (!first || !last) return;
-    if (event.shiftKey && document.activeElement === first) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
-  };
 
   const onFiles = async (files: FileList | null) => {
     setPhotoError(null);
@@ -179,7 +159,7 @@ export function VisitForm({ round, team, day, target, onClose, onSaved }: {
 
   return (
     <div className="visit-backdrop" role="presentation">
-      <div ref={dialogRef} className="visit-dialog" role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} onKeyDown={trapFocus} data-testid="visit-form">
+      <div ref={dialogRef} className="visit-dialog" role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} onKeyDown={(event) => keepFocusInside(event, dialogRef.current)} data-testid="visit-form">
         <form onSubmit={onSubmit} noValidate>
           <header className="visit-header">
             <div>
