@@ -1,5 +1,10 @@
 import type { Queryable } from '../infra/db.ts';
-import type { Alert } from '../contracts/alerts.ts';
+import { Alert } from '../contracts/alerts.ts';
+
+// Only the detail keys of the contract leave the server: socket messages are not filtered by the
+// response schema as HTTP answers are, and whatever a writer puts into details must not reach a wall.
+const detailKeys = Object.keys(Alert.properties.details.properties).filter((key) => key !== 'siteName');
+const detailsJson = `jsonb_strip_nulls(jsonb_build_object(${detailKeys.map((key) => `'${key}', al.details -> '${key}'`).join(', ')}))`;
 
 /** An alert (table alias al) as the API shows it, with the place named from district to grid. */
 const alertJson = `json_build_object(
@@ -7,7 +12,7 @@ const alertJson = `json_build_object(
   'areaName', (SELECT string_agg(p.name, ' · ' ORDER BY nlevel(p.path)) FROM areas p
                 WHERE p.path @> al.area_path AND p.level <> 'city'),
   'day', to_char(al.day, 'YYYY-MM-DD'), 'raisedAt', al.raised_at,
-  'details', al.details || COALESCE((SELECT jsonb_build_object('siteName', s.name) FROM sites s
+  'details', ${detailsJson} || COALESCE((SELECT jsonb_build_object('siteName', s.name) FROM sites s
                                       WHERE s.id = (al.details ->> 'siteId')::bigint), '{}'::jsonb),
   'acknowledgedBy', al.acknowledged_by, 'acknowledgedAt', al.acknowledged_at,
   'closedBy', al.closed_by, 'closedAt', al.closed_at, 'note', al.note)`;

@@ -21,7 +21,7 @@ export default async function alertRoutes(app: FastifyInstance, deps: { pool: Po
     {
       schema: {
         tags: ['alerts'],
-        summary: 'Alerts in your jurisdiction (or one area of it), newest first',
+        summary: 'Alerts in your jurisdiction (or one area of it), newest first; they name places and figures, never people (the wall gets no handler notes)',
         querystring: AlertListQuery,
         response: { 200: AlertList, ...errors },
       },
@@ -30,13 +30,15 @@ export default async function alertRoutes(app: FastifyInstance, deps: { pool: Po
       const user = currentUser(request);
       const { area, status, kind, before, limit } = request.query;
       const scopePath = area ? (await areaInScope(pool, user, area)).path : user.jurisdictionPath;
-      return repo.listAlerts(pool, {
+      const page = await repo.listAlerts(pool, {
         scopePath,
         status: status ?? 'active',
         ...(kind ? { kind } : {}),
         ...(before ? { before } : {}),
         limit: limit ?? 50,
       });
+      // A handler's note is free text that may name a person: never on the wall.
+      return user.role === 'wall' ? { ...page, items: page.items.map((alert) => ({ ...alert, note: null })) } : page;
     },
   );
 

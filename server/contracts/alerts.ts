@@ -32,6 +32,9 @@ export const Alert = Type.Object({
     dueAt: Type.Optional(Type.String()),
     /** overdue_release: the planned release day */
     plannedEnd: Type.Optional(Type.String()),
+    /** report_late, report_escalated: one alert per street names its units without a report (the first 100) */
+    unitCount: Type.Optional(Type.Integer()),
+    units: Type.Optional(Type.Array(Type.Object({ code: Type.String(), name: Type.String() }))),
   }),
   acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
   acknowledgedAt: Type.Union([Type.String(), Type.Null()]),

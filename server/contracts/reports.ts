@@ -1,9 +1,18 @@
 // API shapes of server/reports: daily reports (日报告 / 零报告), their compliance and roll-up,
 // deadlines and reporting units, and the four ledgers (台账) over the people registry.
 import { Type, type Static } from 'typebox';
-import { AreaCode, AreaLevel } from './common.ts';
+import { AreaCode, AreaLevel, CityDay } from './common.ts';
+import type { Role } from './auth.ts';
 
-export const DayString = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'a calendar day in the city (YYYY-MM-DD)' });
+/** Who may sign reports off at each level (docs/reports.md, sign-off): the street office first, then the district. */
+export const signOffRoles: Readonly<Record<'street' | 'district', readonly Role[]>> = {
+  street: ['admin', 'command', 'street_official'],
+  district: ['admin', 'command', 'district_official'],
+};
+/** Who may read the ledgers: everyone but the wall display, which shows counts and never a person. */
+export const ledgerReaderRoles: readonly Role[] = ['admin', 'command', 'district_official', 'street_official', 'grid_worker', 'team_leader'];
+
+export const DayString = CityDay;
 
 /** An area code, or `site-<id>` for a key site made a reporting unit. */
 export const UnitCode = Type.String({
@@ -89,10 +98,38 @@ export const DailyReport = Type.Object({
 });
 export type DailyReport = Static<typeof DailyReport>;
 
+export const SignOffLevel = Type.Enum(['street', 'district'], { description: 'street office first, then the district' });
 export const SignOffBody = Type.Object(
-  { level: Type.Enum(['street', 'district'], { description: 'street office first, then the district' }) },
+  {
+    level: SignOffLevel,
+    version: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'The version the official read: a correction that arrived since is a 409, not signed unseen' }),
+    ),
+  },
   { additionalProperties: false },
 );
+
+export const BulkSignOffBody = Type.Object(
+  {
+    area: AreaCode,
+    day: DayString,
+    level: SignOffLevel,
+    units: Type.Optional(Type.Array(UnitCode, {
+      minItems: 1, maxItems: 10_000, uniqueItems: true,
+      description: 'the units to sign; without it, every report of the area sent on time and not yet signed at this level (a district level: street-signed ones)',
+    })),
+  },
+  { additionalProperties: false },
+);
+export const BulkSignOffResult = Type.Object({
+  level: SignOffLevel,
+  signed: Type.Array(Type.String(), { description: 'the units signed by this request' }),
+  skipped: Type.Array(Type.Object({
+    unitCode: Type.String(),
+    reason: Type.Enum(['no_report', 'already', 'street_first', 'outside_area']),
+  }), { description: 'units named in `units` that were not signed, and why' }),
+});
+export type BulkSignOffResult = Static<typeof BulkSignOffResult>;
 
 export const ReportPrefill = Type.Object({
   unitCode: Type.String(),
@@ -111,11 +148,16 @@ const complianceCounts = {
   missing: Type.Integer(),
   pending: Type.Integer(),
   zero: Type.Integer({ description: 'reports that are zero reports (among on time and late)' }),
+  streetSigned: Type.Integer({ description: 'reports signed off by the street office' }),
+  districtSigned: Type.Integer({ description: 'reports signed off by the district' }),
 };
 export const ComplianceCounts = Type.Object(complianceCounts);
 export type ComplianceCounts = Static<typeof ComplianceCounts>;
 
 export const AreaQuery = Type.Object({ area: Type.Optional(AreaCode), day: Type.Optional(DayString) });
+/** Why the file is taken, for the audit log (or the X-Access-Reason header): a download link cannot set headers. */
+const AccessReason = Type.Optional(Type.String({ maxLength: 500, description: 'why: recorded in the audit log with the export or read' }));
+export const ExportQuery = Type.Object({ area: Type.Optional(AreaCode), day: Type.Optional(DayString), reason: AccessReason });
 
 export const ComplianceQuery = Type.Object({
   area: Type.Optional(AreaCode),
@@ -183,6 +225,7 @@ export type FigureSums = Record<ReportFigureKey, number>;
 export const Inconsistency = Type.Object({
   unitCode: Type.String(),
   name: Type.String(),
+  child: Nullable(Type.String({ description: 'the child area (of the roll-up) the unit lies in; null for a unit at the area itself' })),
   field: Type.String({ description: 'the figure, e.g. homeQuarantine' }),
   reported: Type.Integer(),
   registry: Type.Integer({ description: 'what the registry and the live figures hold for the unit on that day' }),
@@ -240,6 +283,11 @@ export const LedgerQuery = Type.Object({
   to: Type.Optional(DayString),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+  reason: AccessReason,
+  unmasked: Type.Optional(Type.Boolean({
+    description: '.xlsx only: true asks for personal data in clear (needs the duty to see it and the right to export it: 403 without), false for a masked file. '
+      + 'Default: in clear for a user with both, masked for everyone else',
+  })),
 });
 export const LedgerEntry = Type.Object({
   id: Type.String(),
@@ -268,6 +316,7 @@ export const Ledger = Type.Object({
   limit: Type.Integer(),
   offset: Type.Integer(),
   items: Type.Array(LedgerEntry),
+  exportUnmasked: Type.Boolean({ description: 'whether this user\'s .xlsx export carries unmasked personal data (duty to see it and the right to export it)' }),
 });
 
 /** `reports:updated` on the live socket: an area's compliance for a day after a change. */

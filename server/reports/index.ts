@@ -7,9 +7,9 @@ import { Type } from 'typebox';
 import { ErrorResponse } from '../contracts/common.ts';
 import type { Role } from '../contracts/auth.ts';
 import {
-  AreaQuery, Compliance, ReportSettings, SettingsQuery, ComplianceQuery, DailyReport, DeadlineBody, DeadlineParams, DeadlineView, Ledger, LedgerParams, LedgerQuery,
+  AreaQuery, BulkSignOffBody, ExportQuery, BulkSignOffResult, Compliance, ReportSettings, SettingsQuery, ComplianceQuery, DailyReport, DeadlineBody, DeadlineParams, DeadlineView, Ledger, LedgerParams, LedgerQuery,
   OnTimeRate, OnTimeRateQuery, ReportFigures, ReportParams, ReportPrefill, ReportSubmission, Rollup, SignOffBody, UnitBody, UnitParams,
-  UnitView, ledgerKinds, reportFigureKeys,
+  UnitView, ledgerKinds, ledgerReaderRoles, reportFigureKeys, signOffRoles,
   type ComplianceCounts, type FigureSums, type Inconsistency, type LedgerKind, type ReportFigureKey,
 } from '../contracts/reports.ts';
 import { currentUser, requireRole, type AuthUser } from '../auth/index.ts';
@@ -21,7 +21,8 @@ import { schedulePeriodicSweep } from '../infra/periodic-sweep.ts';
 import type { Config } from '../config.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { countsForAreas } from '../stats/stats.repository.ts';
-import { personalFieldsFor, seesPersonalData } from '../privacy/masking.ts';
+import { exportMasked, maskPersonalFields, maskedExportNotice, seesPersonalData } from '../privacy/masking.ts';
+import { audit } from '../audit/index.ts';
 import { importSheet, readUploadedSheet, registerSheetUploads } from '../sheets/index.ts';
 import { cityStamp, dailyExport, figureLabels, ledgerExport, reportSheet, reportTemplate } from './report-sheet.ts';
 import { publishReportStatus, sweepAndPublish } from './sweeper.ts';
@@ -30,12 +31,8 @@ import * as repo from './reports.repository.ts';
 
 const submitterRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official', 'street_official', 'grid_worker']);
 const configRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official']);
-const signerRoles = {
-  street: new Set<Role>(['admin', 'command', 'street_official']),
-  district: new Set<Role>(['admin', 'command', 'district_official']),
-} as const;
-/** Everyone but the wall display, which shows counts and never a person. */
-const ledgerRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official', 'street_official', 'grid_worker', 'team_leader']);
+const signerRoles = { street: new Set(signOffRoles.street), district: new Set(signOffRoles.district) } as const;
+const ledgerRoles: ReadonlySet<Role> = new Set(ledgerReaderRoles);
 const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const maxRateDays = 366;
 /** How far back a report may be submitted or corrected. */
@@ -116,7 +113,7 @@ export default async function reportsRoutes(app: FastifyInstance, deps: { pool: 
 
   async function compliance(scope: { code: string; path: string }, day: string, now: Date) {
     const [area, units] = await Promise.all([repo.areaWithChildren(pool, scope.code), repo.unitStatuses(pool, scope.path, day, now, tz)]);
-    const empty = (): ComplianceCounts => ({ expected: 0, reported: 0, onTime: 0, late: 0, missing: 0, pending: 0, zero: 0 });
+    const empty = (): ComplianceCounts => ({ expected: 0, reported: 0, onTime: 0, late: 0, missing: 0, pending: 0, zero: 0, streetSigned: 0, districtSigned: 0 });
     const totals = empty();
     const byChild = new Map(area.children.map((c) => [c.code, { area: c.code, name: c.name, level: c.level, ...empty() }]));
     const depth = scope.path.split('.').length;
@@ -130,6 +127,8 @@ export default async function reportsRoutes(app: FastifyInstance, deps: { pool: 
         else counts.pending++;
         if (u.status === 'on_time' || u.status === 'late') counts.reported++;
         if (u.zero) counts.zero++;
+        if (u.streetSigned) counts.streetSigned++;
+        if (u.districtSigned) counts.districtSigned++;
       }
     }
     return {
@@ -184,8 +183,9 @@ export default async function reportsRoutes(app: FastifyInstance, deps: { pool: 
       for (const [field, held] of Object.entries(registry) as Array<[ReportFigureKey, number]>) {
         const reported = r.figures[field];
         if (reported < held) {
+          const child = r.areaPath.split('.')[depth];
           inconsistencies.push({
-            unitCode: r.unitCode, name: r.name, field, reported, registry: held,
+            unitCode: r.unitCode, name: r.name, child: child !== undefined && children.has(child) ? child : null, field, reported, registry: held,
             message: `上报${figureLabels[field].zh} ${reported} 人，少于系统登记 ${held} 人 / reports ${reported}, fewer than the ${held} the registry holds`,
           });
         }
@@ -266,11 +266,47 @@ export default async function reportsRoutes(app: FastifyInstance, deps: { pool: 
       const user = requireRole(request, signerRoles[level], `sign reports off for the ${level}`);
       const { unitCode, day } = request.params;
       dayOrToday(day, tz);
-      await unitInScope(user, unitCode);
-      const outcome = await withTransaction(pool, (client) => repo.signOff(client, unitCode, day, level, user.username, new Date()));
-      if (outcome === 'no_report') throw notFound(`Unit ${unitCode} has not reported for ${day} / 该单位当日未报送`);
-      if (outcome === 'street_first') throw conflict('The street office signs first / 须先经街道审核');
+      const unit = await unitInScope(user, unitCode);
+      const now = new Date();
+      const { signed, skipped } = await withTransaction(pool, async (client) => {
+        const version = request.body.version;
+        if (version !== undefined) {
+          const current = await repo.lockReportVersion(client, unitCode, day);
+          if (current !== undefined && current !== version) {
+            throw conflict(`The report was corrected since it was read (version ${current}, not ${version}) / 报告已更正，请重新核对后再审核`);
+          }
+        }
+        return repo.signOffMany(client, { scopePath: null, day, level, units: [unitCode] }, user.username, now);
+      });
+      const reason = skipped[0]?.reason;
+      if (reason === 'no_report') throw notFound(`Unit ${unitCode} has not reported for ${day} / 该单位当日未报送`);
+      if (reason === 'street_first') throw conflict('The street office signs first / 须先经街道审核');
+      if (signed.length > 0) await publishStatus([{ areaPath: unit.areaPath, day }], now);
       return (await repo.findReport(pool, unitCode, day, true))!;
+    },
+  );
+
+  typed.post(
+    '/api/reports/sign-off',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Sign off many reports of a day at once: the units named, or every on-time report of the area not yet signed at the level',
+        description: 'One transaction. Without `units`, late reports are left for one-by-one review, and the district level takes only street-signed reports. '
+          + 'With `units`, each one is signed or listed in `skipped` with the reason (no_report, already, street_first, outside_area).',
+        body: BulkSignOffBody,
+        response: { 200: BulkSignOffResult, ...errors },
+      },
+    },
+    async (request) => {
+      const { level, area, units = null } = request.body;
+      const user = requireRole(request, signerRoles[level], `sign reports off for the ${level}`);
+      const scope = await areaInScope(pool, user, area);
+      const day = dayOrToday(request.body.day, tz);
+      const now = new Date();
+      const result = await withTransaction(pool, (client) => repo.signOffMany(client, { scopePath: scope.path, day, level, units }, user.username, now));
+      if (result.signed.length > 0) await publishStatus([{ areaPath: scope.path, day }], now);
+      return { level, ...result };
     },
   );
 
@@ -400,15 +436,17 @@ export default async function reportsRoutes(app: FastifyInstance, deps: { pool: 
 
   typed.get(
     '/api/reports/export.xlsx',
-    { schema: { tags: ['reports'], summary: 'The area\'s daily report as a printable workbook: summary by child area, every unit (late and missing highlighted), checks against live data', querystring: AreaQuery, produces: [xlsx] } },
+    { schema: { tags: ['reports'], summary: 'The area\'s daily report as a printable workbook: summary by child area, every unit (late and missing highlighted), checks against live data', querystring: ExportQuery, produces: [xlsx] } },
     async (request, reply) => {
       const user = requireRole(request, ledgerRoles, 'export daily reports');
       const scope = await areaInScope(pool, user, request.query.area ?? user.jurisdictionCode);
       const day = dayOrToday(request.query.day, tz);
       const [status, rolled] = await Promise.all([compliance(scope, day, new Date()), rollup(scope, day)]);
+      const file = await dailyExport(status, rolled.result, rolled.figuresOf, tz);
+      await audit(request, { action: 'export', resource: 'daily_report', resourceId: `${scope.code}/${day}`, detail: { format: 'xlsx', area: scope.code, day, rows: status.units.length } });
       return reply.type(xlsx)
         .header('Content-Disposition', attachment(`daily-report-${scope.code}-${day}.xlsx`, `${status.name}日报-${day}.xlsx`))
-        .send(await dailyExport(status, rolled.result, rolled.figuresOf, tz));
+        .send(file);
     },
   );
 
@@ -491,7 +529,8 @@ export default async function reportsRoutes(app: FastifyInstance, deps: { pool: 
         tags: ['reports'],
         summary: 'A ledger (台账) of the people registry: big_data_check, overseas_arrival, risk_area_arrival, out_of_province_returnee; append .xlsx for Excel',
         description: 'JSON: personal fields masked unless the role has the duty to see them; the wall display is refused. '
-          + '.xlsx: only roles with that duty (district, street, grid) may export, unmasked, up to 50,000 rows.',
+          + '.xlsx (up to 50,000 rows): unmasked only for a user with that duty and the right to export personal data, masked for the others; '
+          + '`personal=unmasked` without both is 403. Every export, and every unmasked read, is written to the audit log.',
         params: LedgerParams,
         querystring: LedgerQuery,
         response: { 200: Type.Union([Ledger, Type.Unknown({ description: 'the .xlsx file' })]), ...errors },
@@ -502,22 +541,29 @@ export default async function reportsRoutes(app: FastifyInstance, deps: { pool: 
       const asExcel = request.params.kind.endsWith('.xlsx');
       const kind = request.params.kind.replace(/\.xlsx$/, '') as LedgerKind;
       if (!ledgerKinds.includes(kind)) throw notFound(`No ledger ${kind} / 无此台账`);
-      if (asExcel && !seesPersonalData(user.role)) throw forbidden(`Role ${user.role} may not export personal data / 该角色无导出个人信息权限`);
-      const { area = user.jurisdictionCode, limit = 100, offset = 0 } = request.query;
+      const { area = user.jurisdictionCode, limit = 100, offset = 0, unmasked: asked } = request.query;
+      // An export carries personal data in clear only with the duty to see it and the right to export it (403 if asked for without).
+      const masked = asExcel ? exportMasked(user, asked) : !seesPersonalData(user.role);
       const scope = await areaInScope(pool, user, area);
       const from = request.query.from === undefined ? null : dayOrToday(request.query.from, tz);
       const to = request.query.to === undefined ? null : dayOrToday(request.query.to, tz);
       if (from && to && to < from) throw badRequest('to is before from / 结束日期早于开始日期');
       const page = await repo.ledgerEntries(pool, { kind, scopePath: scope.path, from, to, limit: asExcel ? 50_000 : limit, offset: asExcel ? 0 : offset, timeZone: tz });
-      const items = page.items.map((e) => personalFieldsFor(user.role, e));
+      const items = page.items.map((e) => (masked ? maskPersonalFields(e) : { ...e, masked: false }));
+      const filters = { area: scope.code, from, to };
       if (asExcel) {
         const { name } = await repo.areaWithChildren(pool, scope.code);
         const period = from || to ? `日期：${from ?? '…'} 至 ${to ?? '…'}` : '全部日期';
+        const file = await ledgerExport(kind, name, period, items, cityStamp(new Date().toISOString(), tz), masked ? maskedExportNotice : null);
+        await audit(request, { action: 'export', resource: `ledger:${kind}`, detail: { format: 'xlsx', ...filters, masked, rows: items.length } });
         return reply.type(xlsx)
           .header('Content-Disposition', attachment(`ledger-${kind}-${scope.code}.xlsx`, `${name}台账-${kind}.xlsx`))
-          .send(await ledgerExport(kind, name, period, items, cityStamp(new Date().toISOString(), tz)));
+          .send(file);
       }
-      return { kind, area: scope.code, from, to, total: page.total, limit, offset, items };
+      if (!masked && items.length > 0) {
+        await audit(request, { action: 'personal_data.read', resource: `ledger:${kind}`, detail: { ...filters, limit, offset, rows: items.length } });
+      }
+      return { kind, area: scope.code, from, to, total: page.total, limit, offset, items, exportUnmasked: !exportMasked(user, undefined) };
     },
   );
 

@@ -189,10 +189,12 @@ const ledgerTitles: Record<string, string> = {
 const measureZh: Record<string, string> = { centralised: '集中隔离', home_quarantine: '居家隔离', home_monitoring: '居家健康监测' };
 const codeZh: Record<string, string> = { green: '绿码', yellow: '黄码', red: '红码' };
 
-export async function ledgerExport(kind: string, areaName: string, period: string, entries: LedgerEntry[], generatedAt: string): Promise<Buffer> {
+/** A ledger as a printable workbook; `maskedNotice` (when the personal data is masked) is said under the title. */
+export async function ledgerExport(kind: string, areaName: string, period: string, entries: LedgerEntry[], generatedAt: string, maskedNotice: string | null): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '疫情防控指挥中心 Epidemic control command centre';
-  const sheet = printableSheet(workbook, '台账', `${areaName}${ledgerTitles[kind] ?? kind}`, `${period}　　导出时间：${generatedAt}　　共 ${entries.length} 人`, [
+  const subtitle = `${period}　　导出时间：${generatedAt}　　共 ${entries.length} 人${maskedNotice ? `　　${maskedNotice}` : ''}`;
+  const sheet = printableSheet(workbook, '台账', `${areaName}${ledgerTitles[kind] ?? kind}`, subtitle, [
     { header: '序号', width: 6 }, { header: '日期', width: 12 }, { header: '姓名', width: 10 }, { header: '证件号码', width: 22 }, { header: '联系电话', width: 14 },
     { header: '居住地址', width: 30 }, { header: '所属区域', width: 36 }, { header: '来源地', width: 16 }, { header: '风险等级', width: 9 },
     { header: '健康码', width: 8 }, { header: '管控措施', width: 12 }, { header: '预计解除', width: 12 },

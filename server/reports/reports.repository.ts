@@ -100,24 +100,55 @@ export async function saveReport(db: Queryable, s: Submission, now: Date, timeZo
   return report.inserted ? 'created' : 'corrected';
 }
 
-/** Signs a report off at a level; false when there is nothing to sign (no report, or the street has not signed before the district). */
-export async function signOff(db: Queryable, unitCode: string, day: string, level: 'street' | 'district', by: string, now: Date): Promise<'signed' | 'already' | 'no_report' | 'street_first'> {
-  const { rows } = await db.query<{ street: boolean; district: boolean }>(
-    `SELECT street_signed_at IS NOT NULL AS street, district_signed_at IS NOT NULL AS district
-       FROM daily_reports WHERE unit_code = $1 AND day = $2::date FOR UPDATE`,
-    [unitCode, day],
+export type SignOffSkip = 'no_report' | 'already' | 'street_first' | 'outside_area';
+
+/**
+ * Signs off at `level` the reports of a day: the units named (each one checked), or else every
+ * report in the area sent on time and not yet signed at that level (at the district level: signed
+ * by the street). The rows are locked first, so a correction arriving meanwhile (which clears
+ * sign-offs) is ordered before or after, never half-way. Run inside a transaction.
+ */
+/** The report's current version, its row locked until the transaction ends (undefined: no report). */
+export async function lockReportVersion(db: Queryable, unitCode: string, day: string): Promise<number | undefined> {
+  const { rows } = await db.query<{ version: number }>('SELECT version FROM daily_reports WHERE unit_code = $1 AND day = $2::date FOR UPDATE', [unitCode, day]);
+  return rows[0]?.version;
+}
+
+export async function signOffMany(
+  db: Queryable, f: { scopePath: string | null; day: string; level: 'street' | 'district'; units: string[] | null }, by: string, now: Date,
+): Promise<{ signed: string[]; skipped: Array<{ unitCode: string; reason: SignOffSkip }> }> {
+  const { rows } = await db.query<{ unitCode: string; inArea: boolean; street: boolean; district: boolean }>(
+    `SELECT r.unit_code AS "unitCode", ($1::ltree IS NULL OR r.area_path <@ $1::ltree) AS "inArea",
+            r.street_signed_at IS NOT NULL AS street, r.district_signed_at IS NOT NULL AS district
+       FROM daily_reports r
+      WHERE r.day = $2::date
+        AND CASE WHEN $3::text[] IS NULL THEN r.area_path <@ $1::ltree AND r.on_time ELSE r.unit_code = ANY($3::text[]) END
+        AND EXISTS (SELECT 1 FROM reporting_units u WHERE u.code = r.unit_code)
+      ORDER BY r.id
+        FOR UPDATE OF r`,
+    [f.scopePath, f.day, f.units],
   );
-  const state = rows[0];
-  if (!state) return 'no_report';
-  if (level === 'street' ? state.street : state.district) return 'already';
-  if (level === 'district' && !state.street) return 'street_first';
-  await db.query(
-    level === 'street'
-      ? 'UPDATE daily_reports SET street_signed_by = $3, street_signed_at = $4 WHERE unit_code = $1 AND day = $2::date'
-      : 'UPDATE daily_reports SET district_signed_by = $3, district_signed_at = $4 WHERE unit_code = $1 AND day = $2::date',
-    [unitCode, day, by, now],
-  );
-  return 'signed';
+  const found = new Map(rows.map((r) => [r.unitCode, r]));
+  const skipped: Array<{ unitCode: string; reason: SignOffSkip }> = [];
+  const signable: string[] = [];
+  for (const code of f.units ?? rows.map((r) => r.unitCode)) {
+    const r = found.get(code);
+    const reason: SignOffSkip | null = !r ? 'no_report' : !r.inArea ? 'outside_area'
+      : (f.level === 'street' ? r.street : r.district) ? 'already'
+      : f.level === 'district' && !r.street ? 'street_first' : null;
+    if (reason === null) signable.push(code);
+    // Without a list, reports not yet ready for this level are simply not part of the batch.
+    else if (f.units) skipped.push({ unitCode: code, reason });
+  }
+  if (signable.length > 0) {
+    await db.query(
+      f.level === 'street'
+        ? 'UPDATE daily_reports SET street_signed_by = $3, street_signed_at = $4 WHERE unit_code = ANY($1::text[]) AND day = $2::date'
+        : 'UPDATE daily_reports SET district_signed_by = $3, district_signed_at = $4 WHERE unit_code = ANY($1::text[]) AND day = $2::date',
+      [signable, f.day, by, now],
+    );
+  }
+  return { signed: signable, skipped };
 }
 
 /** Every unit in (or at) the area with its status for the day at `now`. */
@@ -153,7 +184,9 @@ export async function complianceOfAreas(db: Queryable, areaCodes: string[], day:
             count(r.id) FILTER (WHERE r.on_time)::int AS "onTime", count(r.id) FILTER (WHERE NOT r.on_time)::int AS late,
             count(u.code) FILTER (WHERE r.id IS NULL AND $3::timestamptz > u.deadline_at)::int AS missing,
             count(u.code) FILTER (WHERE r.id IS NULL AND $3::timestamptz <= u.deadline_at)::int AS pending,
-            count(r.id) FILTER (WHERE r.zero)::int AS zero
+            count(r.id) FILTER (WHERE r.zero)::int AS zero,
+            count(r.id) FILTER (WHERE r.street_signed_at IS NOT NULL)::int AS "streetSigned",
+            count(r.id) FILTER (WHERE r.district_signed_at IS NOT NULL)::int AS "districtSigned"
        FROM t LEFT JOIN u ON u.target = t.code
        LEFT JOIN daily_reports r ON r.unit_code = u.code AND r.day = $2::date
       GROUP BY t.code ORDER BY t.code`,
@@ -245,15 +278,27 @@ export interface SweepTimes {
   catchUpHours: number;
 }
 
+/** A report alert raised by the sweep: where, and the paths of the units it names. */
+export interface RaisedReportAlert {
+  id: number;
+  kind: string;
+  day: string;
+  areaPath: string;
+  unitPaths: string[];
+}
+
 /**
- * Raises, for every unit without a report for `days`: a reminder from `reminderMinutesBefore` before
- * its deadline until the deadline, `report_late` (to the street office) once the deadline has passed,
- * `report_escalated` (to the district) `districtMinutesAfter` later; each only within `catchUpHours`
- * of becoming due. Idempotent: one alert per unit,
- * day and kind (source id = md5(unit/day)). Returns the new alerts with their unit's path.
+ * Raises, for the units without a report for `days`: a reminder to each unit from
+ * `reminderMinutesBefore` before its deadline until the deadline; once the deadline has passed,
+ * `report_late` to the street office, and `districtMinutesAfter` later `report_escalated` to the
+ * district. The late and escalated alerts are one per street, day and deadline, placed at the
+ * street and listing its units (a unit above street level is its own group): an office gets one
+ * alert naming its late units, not one per community. Each alert is raised only within
+ * `catchUpHours` of becoming due. Idempotent: a reminder's source id is md5(report/unit/day), a
+ * street alert's md5(report/street/day/deadline).
  */
-export async function raiseReportAlerts(db: Queryable, days: string[], now: Date, timeZone: string, times: SweepTimes, scopePath: string | null = null): Promise<Array<{ id: number; kind: string; day: string; areaPath: string }>> {
-  const { rows } = await db.query<{ id: number; kind: string; day: string; areaPath: string }>(
+export async function raiseReportAlerts(db: Queryable, days: string[], now: Date, timeZone: string, times: SweepTimes, scopePath: string | null = null): Promise<RaisedReportAlert[]> {
+  const { rows } = await db.query<RaisedReportAlert>(
     `WITH units AS MATERIALIZED (
        -- each unit's deadline looked up once (MATERIALIZED: not once per use below)
        SELECT u.code, u.area_code, u.area_path, u.site_id, u.name, report_deadline(u.area_path) AS deadline
@@ -263,24 +308,42 @@ export async function raiseReportAlerts(db: Queryable, days: string[], now: Date
          FROM units CROSS JOIN unnest($1::date[]) AS d(day)
         WHERE NOT EXISTS (SELECT 1 FROM daily_reports r WHERE r.unit_code = units.code AND r.day = d.day)
      ), due AS (
-       SELECT u.*, k.kind
+       SELECT u.*, k.kind, k.per_unit,
+              -- the alert's place: the unit for a reminder, else its street (city.district.street)
+              CASE WHEN k.per_unit THEN u.area_path ELSE subpath(u.area_path, 0, least(nlevel(u.area_path), 3)) END AS at_path
          FROM u CROSS JOIN LATERAL (VALUES
-           ('report_reminder', u.deadline_at - make_interval(mins => $4), $2::timestamptz < u.deadline_at),
-           ('report_late', u.deadline_at + interval '1 microsecond', true),
-           ('report_escalated', u.deadline_at + make_interval(mins => $5) + interval '1 microsecond', true)) AS k(kind, due_at, still)
+           ('report_reminder', u.deadline_at - make_interval(mins => $4), $2::timestamptz < u.deadline_at, true),
+           ('report_late', u.deadline_at + interval '1 microsecond', true, false),
+           ('report_escalated', u.deadline_at + make_interval(mins => $5) + interval '1 microsecond', true, false)) AS k(kind, due_at, still, per_unit)
         WHERE $2::timestamptz >= k.due_at AND k.still
           -- catch-up window: a server that was down does not raise yesterday's alerts hours later
           AND k.due_at > $2::timestamptz - make_interval(hours => $7)
-          -- raised before: skipped here rather than by the conflict, so a steady sweep writes nothing
-          AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.kind = k.kind AND a.source_id = md5('report/' || u.code || '/' || u.day)::uuid)
+     ), grouped AS (
+       SELECT kind, day, at_path, deadline_at,
+              md5('report/' || CASE WHEN per_unit THEN min(code) ELSE ltree2text(subpath(at_path, -1)) END || '/' || day
+                  || CASE WHEN per_unit THEN '' ELSE '/' || ${iso('deadline_at')} END)::uuid AS source_id,
+              CASE WHEN per_unit THEN min(area_code) ELSE ltree2text(subpath(at_path, -1)) END AS area_code,
+              CASE WHEN per_unit THEN jsonb_strip_nulls(jsonb_build_object('siteId', min(site_id), 'siteName', CASE WHEN min(site_id) IS NOT NULL THEN min(name) END))
+                   ELSE jsonb_build_object('unitCount', count(*),
+                          -- the first 100 by place: enough to act on, small enough for an alert
+                          'units', to_jsonb((array_agg(jsonb_build_object('code', code, 'name', name) ORDER BY area_path, code))[1:100])) END AS details,
+              array_agg(area_path::text ORDER BY area_path) AS unit_paths
+         FROM due
+        GROUP BY kind, per_unit, day, at_path, deadline_at, CASE WHEN per_unit THEN code END
+     ), fresh AS (
+       -- raised before: skipped here rather than by the conflict, so a steady sweep writes nothing
+       SELECT g.* FROM grouped g
+        WHERE NOT EXISTS (SELECT 1 FROM alerts a WHERE a.kind = g.kind AND a.source_id = g.source_id)
+     ), inserted AS (
+       INSERT INTO alerts (kind, area_code, area_path, day, raised_at, source_id, details)
+       SELECT kind, area_code, at_path, day, $2, source_id, details || jsonb_build_object('dueAt', ${iso('deadline_at')})
+         FROM fresh
+       ON CONFLICT (kind, source_id) DO NOTHING
+       RETURNING id, kind, day, area_path, source_id
      )
-     INSERT INTO alerts (kind, area_code, area_path, day, raised_at, source_id, details)
-     SELECT due.kind, due.area_code, due.area_path, due.day, $2, md5('report/' || due.code || '/' || due.day)::uuid,
-            jsonb_strip_nulls(jsonb_build_object('dueAt', ${iso('due.deadline_at')}, 'siteId', due.site_id,
-                                                 'siteName', CASE WHEN due.site_id IS NOT NULL THEN due.name END))
-       FROM due
-     ON CONFLICT (kind, source_id) DO NOTHING
-     RETURNING id, kind, to_char(day, 'YYYY-MM-DD') AS day, area_path::text AS "areaPath"`,
+     SELECT i.id, i.kind, to_char(i.day, 'YYYY-MM-DD') AS day, i.area_path::text AS "areaPath", f.unit_paths AS "unitPaths"
+       FROM inserted i JOIN fresh f ON f.kind = i.kind AND f.source_id = i.source_id
+      ORDER BY i.id`,
     [days, now, timeZone, times.reminderMinutesBefore, times.districtMinutesAfter, scopePath, times.catchUpHours],
   );
   return rows;

@@ -1,5 +1,5 @@
 // Report deadlines: a reminder shortly before a unit's deadline, then escalation after it — an alert
-// to the street office at the deadline, one to the district later. Tests call these with a chosen
+// to the street office at the deadline, one to the district later, each naming the street's late units. Tests call these with a chosen
 // `now`; the server runs them on a timer, one process at a time.
 import type { FastifyInstance } from 'fastify';
 import type { Pool, Queryable } from '../infra/db.ts';
@@ -11,7 +11,7 @@ export const defaultSweepTimes: SweepTimes = { reminderMinutesBefore: 30, distri
 
 /**
  * Raises the reminders and escalations due at `now` for the city's today and yesterday (a late
- * deadline's escalation can fall after midnight). Returns the new alerts with the unit's path.
+ * deadline's escalation can fall after midnight). Returns the new alerts with their units' paths.
  */
 export async function sweepReports(db: Queryable, now: Date, timeZone: string, times: SweepTimes = defaultSweepTimes, scopePath: string | null = null) {
   const today = cityDay(now, timeZone);
@@ -38,7 +38,7 @@ export async function publishReportStatus(
 /** One sweep (of the units under `scopePath`, all by default): the alerts raised, and `reports:updated` for the units that turned missing. */
 export async function sweepAndPublish(app: FastifyInstance, db: Queryable, now: Date, timeZone: string, times: SweepTimes = defaultSweepTimes, scopePath: string | null = null) {
   const raised = await sweepReports(db, now, timeZone, times, scopePath);
-  const turnedMissing = raised.filter((a) => a.kind === 'report_late');
+  const turnedMissing = raised.filter((a) => a.kind === 'report_late').flatMap((a) => a.unitPaths.map((areaPath) => ({ areaPath, day: a.day })));
   const updates = turnedMissing.length > 0 ? await publishReportStatus(app, db, turnedMissing, now, timeZone) : [];
   return { alertIds: raised.map((a) => a.id), raised, updates };
 }

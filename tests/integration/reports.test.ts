@@ -106,11 +106,61 @@ describe('submission', () => {
     const url = `/api/reports/${unit}/${day}/sign-off`;
     expect((await t.app.inject({ method: 'POST', url, headers: { cookie: command }, payload: { level: 'district' } })).statusCode).toBe(409);
     expect((await t.app.inject({ method: 'POST', url, headers: { cookie: pudong }, payload: { level: 'street' } })).statusCode).toBe(403);
-    const street1 = json<DailyReport>(await t.app.inject({ method: 'POST', url, headers: { cookie: command }, payload: { level: 'street' } }));
+    // Signing a version other than the current one (a correction arrived since it was read) is refused and signs nothing.
+    const read = json<DailyReport>(await get(command, `/api/reports/${unit}/${day}`));
+    const stale = await t.app.inject({ method: 'POST', url, headers: { cookie: command }, payload: { level: 'street', version: read.version + 1 } });
+    expect(stale.statusCode).toBe(409);
+    expect(json<DailyReport>(await get(command, `/api/reports/${unit}/${day}`)).streetSignOff).toBeNull();
+    const street1 = json<DailyReport>(await t.app.inject({ method: 'POST', url, headers: { cookie: command }, payload: { level: 'street', version: read.version } }));
     expect(street1.streetSignOff?.by).toBe('command');
     const district = json<DailyReport>(await t.app.inject({ method: 'POST', url, headers: { cookie: admin }, payload: { level: 'district' } }));
     expect(district.districtSignOff?.by).toBe('admin');
     expect((await t.app.inject({ method: 'POST', url: `/api/reports/${communities[3]!}/${day}/sign-off`, headers: { cookie: admin }, payload: { level: 'street' } })).statusCode).toBe(404);
+  });
+
+  it('signs off every on-time report of a street at once, leaving late ones for review; named units each signed or skipped with a reason', async () => {
+    const day = pastDay(6);
+    const [a, b, c, d] = communities as [string, string, string, string];
+    await saveAt(a, day, at(day, '08:00'));
+    await saveAt(b, day, at(day, '08:30'), true);
+    await saveAt(c, day, at(day, '10:00')); // late
+    const bulk = (cookie: string, payload: object) => t.app.inject({ method: 'POST', url: '/api/reports/sign-off', headers: { cookie }, payload });
+    const signed = (code: string) => t.pool.query<{ s: string | null; d: string | null }>(
+      'SELECT street_signed_by AS s, district_signed_by AS d FROM daily_reports WHERE unit_code = $1 AND day = $2', [code, day]).then((r) => r.rows[0]);
+
+    // Roles and jurisdiction: a district official does not sign for the street; pudong not in Huangpu; lujiazui not outside its street.
+    expect((await bulk(pudong, { area: street, day, level: 'street' })).statusCode).toBe(403);
+    expect((await bulk(pudong, { area: street, day, level: 'district' })).statusCode).toBe(403);
+    expect((await bulk(lujiazui, { area: street, day, level: 'street' })).statusCode).toBe(403);
+    expect((await bulk(grid01, { area: '310115004001', day, level: 'street' })).statusCode).toBe(403);
+    // District before street: nothing is street-signed yet, so nothing to sign.
+    expect(json(await bulk(command, { area: street, day, level: 'district' }))).toEqual({ level: 'district', signed: [], skipped: [] });
+
+    published.length = 0;
+    const first = json<{ signed: string[] }>(await bulk(command, { area: street, day, level: 'street' }));
+    expect(first.signed.sort()).toEqual([a, b]);
+    expect(await signed(c)).toEqual({ s: null, d: null });
+    expect(published.some((u) => u.area === street && u.day === day && u.streetSigned === 2)).toBe(true);
+    expect(json(await bulk(command, { area: street, day, level: 'street' }))).toMatchObject({ signed: [] });
+
+    // Named units: the late one signed on purpose; the rest skipped with their reason.
+    const named = json(await bulk(admin, { area: street, day, level: 'street', units: [c, a, d, '310115004001'] }));
+    expect(named).toEqual({
+      level: 'street', signed: [c],
+      skipped: [{ unitCode: a, reason: 'already' }, { unitCode: d, reason: 'no_report' }, { unitCode: '310115004001', reason: expect.stringMatching(/outside_area|no_report/) }],
+    });
+    const district = json<{ signed: string[] }>(await bulk(admin, { area: street, day, level: 'district' }));
+    // The district's batch takes the on-time reports the street has signed.
+    expect(district.signed.sort()).toEqual([a, b]);
+    expect(await signed(a)).toEqual({ s: 'command', d: 'admin' });
+    const c1 = json<Compliance>(await get(command, `/api/reports/compliance?area=${street}&day=${day}`));
+    expect(c1.totals).toMatchObject({ reported: 3, streetSigned: 3, districtSigned: 2 });
+    expect(c1.units.filter((u) => u.districtSigned).map((u) => u.unitCode).sort()).toEqual([a, b]);
+
+    // A correction clears the sign-offs: the next batch signs it again.
+    await saveAt(a, day, at(day, '11:00'));
+    expect(await signed(a)).toEqual({ s: null, d: null });
+    expect(json<{ signed: string[] }>(await bulk(command, { area: street, day, level: 'street' })).signed).toEqual([a]);
   });
 });
 
@@ -153,7 +203,7 @@ describe('compliance, on-time rate and escalation', () => {
     await saveAt(communities[1]!, day, at(day, '08:30'));
     await saveAt(communities[2]!, day, at(day, '10:00'));
     const c = json<Compliance>(await get(command, `/api/reports/compliance?area=${street}&day=${day}`));
-    expect(c.totals).toEqual({ expected: n, reported: 3, onTime: 2, late: 1, missing: n - 3, pending: 0, zero: 1 });
+    expect(c.totals).toEqual({ expected: n, reported: 3, onTime: 2, late: 1, missing: n - 3, pending: 0, zero: 1, streetSigned: 0, districtSigned: 0 });
     const district = json<Compliance>(await get(command, `/api/reports/compliance?area=310101&day=${day}`));
     expect(district.children.find((x) => x.area === street)).toMatchObject({ expected: n, onTime: 2, late: 1, missing: n - 3, zero: 1 });
     const missingOnly = json<Compliance>(await get(command, `/api/reports/compliance?area=${street}&day=${day}&status=missing`));
@@ -177,59 +227,92 @@ describe('compliance, on-time rate and escalation', () => {
     expect((await get(command, `/api/reports/on-time-rate?area=${street}&from=${day}&to=${next}&level=grid`)).statusCode).toBe(400);
   });
 
-  it('reminds before the deadline, escalates once to the street then the district, and a late report stops it', async () => {
-    const day = pastDay(0);
-    const yesterday = pastDay(1);
+  it('reminds each unit before the deadline, then raises one alert per street naming its late units, escalated once to the district; a late report stops it', async () => {
+    // Days of their own, away from today: a sweep on the real clock elsewhere (08:30–09:00 in the city) must not remind first.
+    const day = pastDay(30);
+    const yesterday = pastDay(31);
     const streetPath = (await t.pool.query<{ path: string }>('SELECT path::text AS path FROM areas WHERE code = $1', [street])).rows[0]!.path;
     // A deadline of its own, so the example does not depend on the hour the test runs at.
     const unit = communities[communities.length - 1]!;
-    const alertsOf = async () => (await t.pool.query<{ kind: string }>(
-      `SELECT kind FROM alerts WHERE area_code = $1 AND day = $2 ORDER BY id`, [unit, day])).rows.map((r) => r.kind);
+    const silent = communities[communities.length - 2]!;
+    type Row = { kind: string; area_code: string; details: { unitCount?: number; units?: Array<{ code: string; name: string }>; dueAt: string } };
+    const alertsAt = async (area: string, kinds = ['report_reminder', 'report_late', 'report_escalated'], onDay = day) => (await t.pool.query<Row>(
+      `SELECT kind, area_code, details FROM alerts WHERE area_code = $1 AND day = $2 AND kind = ANY($3) ORDER BY id`, [area, onDay, kinds])).rows;
+    const kindsAt = async (area: string) => (await alertsAt(area)).map((r) => r.kind);
     const deadline = await unitDeadline(t.pool, (await findUnit(t.pool, unit))!.areaPath, day, tz);
     const minutes = (m: number) => new Date(deadline.getTime() + m * 60_000);
     // Only this street is swept: the shared test database holds the whole city.
     const sweepAt = (m: number) => [minutes(m), tz, undefined, streetPath] as const;
+    const reported = new Set((await t.pool.query<{ unit_code: string }>('SELECT unit_code FROM daily_reports WHERE day = $1', [day])).rows.map((r) => r.unit_code));
 
     await sweepAndPublish(t.app, t.pool, ...sweepAt(-45));
-    expect(await alertsOf()).toEqual([]);
+    expect(await kindsAt(unit)).toEqual([]);
     await sweepAndPublish(t.app, t.pool, ...sweepAt(-20));
     await sweepAndPublish(t.app, t.pool, ...sweepAt(-10));
-    expect(await alertsOf()).toEqual(['report_reminder']);
+    // The reminder goes to the unit itself.
+    expect(await kindsAt(unit)).toEqual(['report_reminder']);
+    expect(await kindsAt(street)).toEqual([]);
     published.length = 0;
     const late = await sweepAndPublish(t.app, t.pool, ...sweepAt(5));
-    expect(await alertsOf()).toEqual(['report_reminder', 'report_late']);
+    // After the deadline: nothing more per unit, one alert for the street listing every unit still unreported.
+    expect(await kindsAt(unit)).toEqual(['report_reminder']);
+    const [streetLate, ...more] = await alertsAt(street, ['report_late']);
+    expect(more).toEqual([]);
+    const unreported = communities.filter((c) => !reported.has(c));
+    expect(streetLate!.details.unitCount).toBe(unreported.length);
+    expect(streetLate!.details.units!.map((u) => u.code)).toEqual(unreported);
+    expect(streetLate!.details.dueAt).toBe(deadline.toISOString());
+    expect(late.raised.filter((a) => a.kind === 'report_late')).toHaveLength(1);
+    // Every unit that turned missing is published, the unit itself included.
     expect(late.updates.find((u) => u.area === unit && u.day === day)).toMatchObject({ expected: 1, missing: 1 });
     expect(published.some((u) => u.area === street && u.day === day)).toBe(true);
     await sweepAndPublish(t.app, t.pool, ...sweepAt(6));
-    expect(await alertsOf()).toEqual(['report_reminder', 'report_late']);
+    expect(await alertsAt(street, ['report_late'])).toHaveLength(1);
 
-    // The unit reports late: status late, and no escalation to the district follows.
+    // The unit reports late: status late, and the district's escalation no longer names it.
     await saveAt(unit, day, minutes(30));
+    await sweepAndPublish(t.app, t.pool, ...sweepAt(121));
     await sweepAndPublish(t.app, t.pool, ...sweepAt(200));
-    expect(await alertsOf()).toEqual(['report_reminder', 'report_late']);
     const c = json<Compliance>(await get(command, `/api/reports/compliance?area=${unit}&day=${day}`));
     expect(c.units[0]).toMatchObject({ unitCode: unit, status: 'late' });
+    const escalated = await alertsAt(street, ['report_escalated']);
+    expect(escalated).toHaveLength(1);
+    const escalatedUnits = escalated[0]!.details.units!.map((u) => u.code);
+    expect(escalatedUnits).toContain(silent);
+    expect(escalatedUnits).not.toContain(unit);
+    expect(escalated[0]!.details.unitCount).toBe(unreported.length - 1);
 
-    // Another unit never reports: escalated to the district 2 h after the deadline, once.
-    const silent = communities[communities.length - 2]!;
-    await sweepAndPublish(t.app, t.pool, ...sweepAt(121));
-    await sweepAndPublish(t.app, t.pool, ...sweepAt(130));
-    const kinds = (await t.pool.query<{ kind: string }>(`SELECT kind FROM alerts WHERE area_code = $1 AND day = $2 ORDER BY id`, [silent, day])).rows.map((r) => r.kind);
-    expect(kinds.filter((k) => k === 'report_late')).toHaveLength(1);
-    expect(kinds.filter((k) => k === 'report_escalated')).toHaveLength(1);
     // The sweeper was down: 12.5 h after a deadline, the street's alert (due 12.5 h ago) is past the
     // 12 h catch-up window and is not raised; the district's (due 10.5 h ago) still is.
-    const earlier = pastDay(2);
+    const earlier = pastDay(32);
     const earlierDeadline = await unitDeadline(t.pool, (await findUnit(t.pool, communities[4]!))!.areaPath, earlier, tz);
     await sweepAndPublish(t.app, t.pool, new Date(earlierDeadline.getTime() + 12.5 * 3600_000), tz, undefined, streetPath);
-    const caughtUp = (await t.pool.query<{ kind: string }>(`SELECT kind FROM alerts WHERE area_code = $1 AND day = $2`, [communities[4]!, earlier])).rows;
-    expect(caughtUp.map((r) => r.kind)).toEqual(['report_escalated']);
+    expect((await alertsAt(street, undefined, earlier)).map((r) => r.kind)).toEqual(['report_escalated']);
     // Yesterday's units were swept too (a late deadline's escalation falls after midnight): one each at most.
     const dupes = await t.pool.query(`SELECT kind, source_id FROM alerts WHERE day IN ($1, $2) GROUP BY 1, 2 HAVING count(*) > 1`, [day, yesterday]);
     expect(dupes.rowCount).toBe(0);
-    // Alerts are visible to the street office through the ordinary alert list.
-    const listed = await get(command, `/api/alerts?area=${street}&kind=report_escalated&status=all`);
-    expect(listed.statusCode).toBe(200);
+    // The street office sees its alert through the ordinary alert list, with the units it names.
+    const listed = json<{ items: Array<{ kind: string; areaCode: string; day: string; details: { unitCount?: number } }> }>(
+      await get(command, `/api/alerts?area=${street}&kind=report_escalated&status=all`));
+    expect(listed.items.find((a) => a.areaCode === street && a.day === day)?.details.unitCount).toBe(unreported.length - 1);
+  });
+
+  it('collapses a whole district\'s missing units into one late alert per street', async () => {
+    const day = pastDay(35);
+    const district = '310104'; // Xuhui: no other test reports or sweeps there
+    const { rows: [d] } = await t.pool.query<{ path: string; streets: number; units: number }>(
+      `SELECT a.path::text AS path,
+              (SELECT count(DISTINCT subpath(u.area_path, 0, 3)) FROM reporting_units u WHERE u.area_path <@ a.path)::int AS streets,
+              (SELECT count(*) FROM reporting_units u WHERE u.area_path <@ a.path)::int AS units
+         FROM areas a WHERE a.code = $1`, [district]);
+    const anyUnit = (await t.pool.query<{ path: string }>('SELECT area_path::text AS path FROM reporting_units WHERE area_path <@ $1 LIMIT 1', [d!.path])).rows[0]!.path;
+    const deadline = await unitDeadline(t.pool, anyUnit, day, tz);
+    const raised = await sweepAndPublish(t.app, t.pool, new Date(deadline.getTime() + 60_000), tz, undefined, d!.path);
+    const late = raised.raised.filter((a) => a.kind === 'report_late');
+    expect(d!.units).toBeGreaterThan(d!.streets);
+    expect(late).toHaveLength(d!.streets);
+    expect(late.reduce((n, a) => n + a.unitPaths.length, 0)).toBe(d!.units);
+    expect(late.every((a) => a.areaPath.split('.').length === 3)).toBe(true);
   });
 });
 
@@ -246,9 +329,10 @@ describe('roll-up, prefill and Excel', () => {
     const rollup = json<Rollup>(await get(command, `/api/reports/rollup?area=${street}&day=${day}`));
     expect(rollup).toMatchObject({ reports: 2, expected: communities.length });
     expect(rollup.sums).toMatchObject({ centralised: 7, homeQuarantine: 1, abnormal: 1 });
-    expect(rollup.inconsistencies.map((i) => [i.unitCode, i.field, i.reported, i.registry])).toEqual([[unit, 'homeQuarantine', 1, 2]]);
+    expect(rollup.inconsistencies.map((i) => [i.unitCode, i.child, i.field, i.reported, i.registry])).toEqual([[unit, unit, 'homeQuarantine', 1, 2]]);
     const district = json<Rollup>(await get(command, `/api/reports/rollup?area=310101&day=${day}`));
     expect(district.children.find((c) => c.area === street)!.sums.centralised).toBe(7);
+    expect(district.inconsistencies.map((i) => [i.unitCode, i.child])).toEqual([[unit, street]]);
   });
 
   it('template → upload round trip, errors per cell, and a printable export read back', async () => {
@@ -288,8 +372,12 @@ describe('roll-up, prefill and Excel', () => {
     const fields = json<{ details: Array<{ row: number; field: string }> }>(bad).details.map((d) => `${d.row}:${d.field}`);
     expect(fields.sort()).toEqual(['2:中高风险地区来沪 (Risk-area arrivals)', '2:单位代码 (Unit code)']);
 
+    const before = new Date();
     const exported = await get(command, `/api/reports/export.xlsx?area=${street}&day=${day}`);
     expect(exported.statusCode).toBe(200);
+    const audit = (await t.pool.query<{ username: string; action: string; resource_id: string; detail: { rows: number } }>(
+      `SELECT username, action, resource_id, detail FROM audit_log WHERE at >= $1 AND resource = 'daily_report'`, [before])).rows;
+    expect(audit).toEqual([{ username: 'command', action: 'export', resource_id: `${street}/${day}`, detail: expect.objectContaining({ area: street, day, rows: communities.length }) }]);
     const out = new ExcelJS.Workbook();
     await out.xlsx.load(exported.rawPayload as unknown as ExcelJS.Buffer);
     expect(out.worksheets.map((w) => w.name)).toEqual(['汇总', '各单位', '数据核对']);
@@ -307,32 +395,76 @@ describe('roll-up, prefill and Excel', () => {
 });
 
 describe('ledgers', () => {
-  it('lists a category masked per role, refuses the wall, and exports only for roles with the duty', async () => {
+  type Audit = { username: string; action: string; resource: string; detail: Record<string, unknown>; ip: string | null; user_agent: string | null; reason: string | null };
+  const auditSince = async (since: Date) => (await t.pool.query<Audit>(
+    `SELECT username, action, resource, detail, ip, user_agent, reason FROM audit_log WHERE at >= $1 AND resource LIKE 'ledger:%' ORDER BY id`, [since])).rows;
+  const sheetOf = async (response: { rawPayload: Buffer }) => {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(response.rawPayload as unknown as ExcelJS.Buffer);
+    return book.getWorksheet('台账')!;
+  };
+
+  it('lists a category masked per role, refuses the wall and other streets, and audits every unmasked read', async () => {
     const day = pastDay(8);
     const grid = '31011500400101';
     const person = { id: randomUUID(), name: '王小明', idType: 'passport', idNumber: `E${Date.now() % 1e8}`, phone: '13812345678', address: '浦东新区潍坊路100号2楼', grid, category: 'overseas_arrival', arrivedOn: day, origin: '东京' };
     const reg = await t.app.inject({ method: 'POST', url: '/api/people', headers: { cookie: command }, payload: { people: [person] } });
     expect(reg.statusCode).toBe(200);
+    const since = new Date();
     const url = `/api/ledgers/overseas_arrival?area=310115004001&from=${day}&to=${day}`;
-    const asGrid = json<{ total: number; items: Array<{ name: string; masked: boolean; phone: string }> }>(await get(grid01, url));
+    const asGrid = json<{ total: number; exportUnmasked: boolean; items: Array<{ name: string; masked: boolean; phone: string }> }>(
+      await t.app.inject({ url, headers: { cookie: grid01, 'user-agent': 'ledger-test' } }));
     expect(asGrid.total).toBe(1);
     expect(asGrid.items[0]).toMatchObject({ name: '王小明', masked: false, phone: '13812345678' });
-    const asCommand = json<{ items: Array<{ name: string; masked: boolean; phone: string }> }>(await get(command, url));
+    expect(asGrid.exportUnmasked).toBe(false); // grid01 sees personal data but has no right to export it
+    const asCommand = json<{ exportUnmasked: boolean; items: Array<{ name: string; masked: boolean; phone: string }> }>(await get(command, url));
     expect(asCommand.items[0]).toMatchObject({ name: '王**', masked: true, phone: '138****5678' });
+    expect(asCommand.exportUnmasked).toBe(false);
+    expect(json<{ exportUnmasked: boolean }>(await get(pudong, url)).exportUnmasked).toBe(true);
     expect((await get(wall, url)).statusCode).toBe(403);
     expect((await get(lujiazui, url)).statusCode).toBe(403); // another street
     expect((await get(command, '/api/ledgers/close_contact')).statusCode).toBe(400);
+    // The unmasked reads (grid01, pudong) are in the audit log; the masked one (command) is not.
+    const reads = await auditSince(since);
+    expect(reads.map((r) => [r.username, r.action, r.resource])).toEqual([
+      ['grid01', 'personal_data.read', 'ledger:overseas_arrival'], ['pudong', 'personal_data.read', 'ledger:overseas_arrival'],
+    ]);
+    expect(reads[0]).toMatchObject({ user_agent: 'ledger-test', detail: { area: '310115004001', from: day, to: day, rows: 1, limit: 100, offset: 0 } });
+    expect(reads[0]!.ip).toBeTruthy();
+  });
 
+  it('exports unmasked only with the duty and the right, masked otherwise, 403 when unmasked is asked without; every export audited', async () => {
+    const day = pastDay(8);
+    const since = new Date();
     const xlsxUrl = `/api/ledgers/overseas_arrival.xlsx?area=310115004001&from=${day}&to=${day}`;
-    expect((await get(command, xlsxUrl)).statusCode).toBe(403);
-    const file = await get(grid01, xlsxUrl);
-    expect(file.statusCode).toBe(200);
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(file.rawPayload as unknown as ExcelJS.Buffer);
-    const sheet = book.getWorksheet('台账')!;
-    expect(String(sheet.getCell('A1').value)).toContain('境外入境人员台账');
-    expect(sheet.getRow(4).getCell(3).value).toBe('王小明');
-    expect(sheet.pageSetup.printTitlesRow).toBe('3:3');
+    expect((await get(wall, xlsxUrl)).statusCode).toBe(403);
+    expect((await get(command, `${xlsxUrl}&unmasked=true`)).statusCode).toBe(403);
+    expect((await get(grid01, `${xlsxUrl}&unmasked=true`)).statusCode).toBe(403);
+
+    // pudong: the district office, with the right to export personal data: in clear by default.
+    const clear = await sheetOf(await get(pudong, `${xlsxUrl}&reason=${encodeURIComponent('入境人员核查')}`));
+    expect(String(clear.getCell('A1').value)).toContain('境外入境人员台账');
+    expect(clear.getRow(4).getCell(3).value).toBe('王小明');
+    expect(clear.getRow(4).getCell(5).value).toBe('13812345678');
+    expect(clear.pageSetup.printTitlesRow).toBe('3:3');
+    expect(String(clear.getCell('A2').value)).not.toContain('脱敏');
+    // ... and masked when it asks for a masked file.
+    expect((await sheetOf(await get(pudong, `${xlsxUrl}&unmasked=false`))).getRow(4).getCell(3).value).toBe('王**');
+    // command (no duty) and grid01 (duty, no right) get a masked file that says so.
+    for (const cookie of [command, grid01]) {
+      const response = await get(cookie, xlsxUrl);
+      expect(response.statusCode).toBe(200);
+      const masked = await sheetOf(response);
+      expect(masked.getRow(4).getCell(3).value).toBe('王**');
+      expect(masked.getRow(4).getCell(5).value).toBe('138****5678');
+      expect(String(masked.getCell('A2').value)).toContain('脱敏');
+    }
+    const exports = await auditSince(since);
+    expect(exports.map((r) => [r.username, r.action, r.detail.masked, r.detail.rows])).toEqual([
+      ['pudong', 'export', false, 1], ['pudong', 'export', true, 1], ['command', 'export', true, 1], ['grid01', 'export', true, 1],
+    ]);
+    expect(exports.every((r) => r.resource === 'ledger:overseas_arrival' && r.detail.area === '310115004001' && r.detail.from === day)).toBe(true);
+    expect(exports.map((r) => r.reason)).toEqual(['入境人员核查', null, null, null]);
   });
 });
 

@@ -1,7 +1,8 @@
 // Daily reports (日报告 / 零报告): the day's compliance of the user's area by sub-area, with a
-// drill-down to the units; the map filled by status; the report form of the chosen unit for those
-// who report; and the area's daily report as Excel. Live: every `reports:updated` pushed for the
-// area refetches the compliance.
+// drill-down to the units and their sign-off (审核); the map filled by status; the report form,
+// sign-off and versions of the chosen unit; the roll-up against live data; on-time rates over a
+// period; the four ledgers (台账); and the area's daily report as Excel. Live: every
+// `reports:updated` pushed for the area refetches what it changed.
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -10,12 +11,18 @@ import { areaChildrenQuery, areaQuery } from '../features/areas/api.ts';
 import { configQuery } from '../features/config/api.ts';
 import { PageNav } from '../features/inspection/page-nav.tsx';
 import { LiveStore } from '../features/live/live-store.ts';
-import { complianceQuery, exportUrl, reporterRoles } from '../features/reports/api.ts';
+import { complianceQuery, exportUrl, ledgerRoles, reporterRoles } from '../features/reports/api.ts';
+import { LedgersView } from '../features/reports/ledgers-view.tsx';
+import { OnTimeRateView } from '../features/reports/on-time-rate.tsx';
+import { ReportHistory } from '../features/reports/report-history.tsx';
+import { RollupView } from '../features/reports/rollup-view.tsx';
+import { AreaSignOff, UnitSignOff, maySignOff } from '../features/reports/sign-off.tsx';
 import { buildReportLayers, type StatusArea } from '../features/reports/layers.ts';
 import { ReportForm } from '../features/reports/report-form.tsx';
 import { areaStatus, onTimeRate, reportStatusColors, unitStatuses } from '../features/reports/status.ts';
 import { Clock } from '../components/clock.tsx';
 import { LanguageSwitch } from '../components/language-switch.tsx';
+import { TabList } from '../components/tab-list.tsx';
 import { UserMenu } from '../components/user-menu.tsx';
 import { formatNumber, setLanguage, useLanguage } from '../lib/i18n.ts';
 import { useCityDay } from '../lib/city-time.ts';
@@ -33,7 +40,8 @@ function useReportsLive(area: string) {
     () =>
       new LiveStore({
         onUnauthenticated: () => void client.invalidateQueries({ queryKey: meQueryKey }),
-        onReportsUpdated: () => void client.invalidateQueries({ queryKey: ['reports', 'compliance'] }),
+        // Compliance, sign-offs, roll-up, rates and the open report all follow from the reports.
+        onReportsUpdated: () => void client.invalidateQueries({ queryKey: ['reports'] }),
       }),
   );
   useEffect(() => {
@@ -42,6 +50,8 @@ function useReportsLive(area: string) {
   }, [store]);
   useEffect(() => store.watch([area]), [store, area]);
 }
+
+type ReportsTab = 'compliance' | 'rollup' | 'rate' | 'ledgers';
 
 export function ReportsPage({ user }: { user: SessionUser }) {
   const { t } = useTranslation();
@@ -59,6 +69,21 @@ export function ReportsPage({ user }: { user: SessionUser }) {
   const compliance = useQuery(complianceQuery(areaCode, day));
   useReportsLive(home);
   const canReport = reporterRoles.has(user.role);
+  const tabs: ReportsTab[] = ledgerRoles.has(user.role) ? ['compliance', 'rollup', 'rate', 'ledgers'] : ['compliance', 'rollup', 'rate'];
+  const [tab, setTabState] = useState<ReportsTab>(() => {
+    const asked = new URLSearchParams(window.location.search).get('tab') as ReportsTab | null;
+    return asked && tabs.includes(asked) ? asked : 'compliance';
+  });
+  const setTab = (next: ReportsTab) => {
+    setTabState(next);
+    const url = new URL(window.location.href);
+    url.searchParams.set('tab', next);
+    window.history.replaceState(window.history.state, '', url);
+  };
+  const drill = (code: string) => {
+    setAreaCode(code);
+    setUnitCode(null);
+  };
 
   useEffect(() => {
     document.title = `${t('reports.title')} · ${t('app.title')}`;
@@ -67,7 +92,7 @@ export function ReportsPage({ user }: { user: SessionUser }) {
   const data: Compliance | undefined = compliance.data;
   const units = useMemo(() => data?.units ?? [], [data]);
   // A reporter opens on their first unit (a grid worker: their community).
-  const selectedUnit = units.find((u) => u.unitCode === unitCode) ?? (canReport && units.length === 1 ? units[0] : undefined);
+  const selectedUnit = units.find((u) => u.unitCode === unitCode) ?? (units.length === 1 ? units[0] : undefined);
   const unitStatus = useMemo(() => new Map(units.map((u) => [u.unitCode, u.status])), [units]);
 
   // The map: the sub-areas by the status of their units; an area with no sub-areas (a community) itself.
@@ -144,16 +169,31 @@ export function ReportsPage({ user }: { user: SessionUser }) {
         </div>
 
         <aside className="side-panel inspection-panel reports-panel" aria-label={t('reports.title')}>
-          <div className="tab-body">
+          <TabList
+            tabs={tabs}
+            current={tab}
+            onSelect={setTab}
+            idPrefix="reports-tab-"
+            panelId="reports-tabpanel"
+            label={t('reports.tabs')}
+            labelOf={(key) => t(`reports.tab.${key}`)}
+          />
+          <div id="reports-tabpanel" role="tabpanel" aria-labelledby={`reports-tab-${tab}`} className="tab-body">
             <div className="reports-heading">
-              <h2 data-testid="reports-area">{data ? `${data.name} · ${day}` : t('area.loading')}</h2>
+              <h2 data-testid="reports-area">{data ? (tab === 'rate' || tab === 'ledgers' ? data.name : `${data.name} · ${day}`) : t('area.loading')}</h2>
               {areaCode !== home ? (
-                <button type="button" className="button" onClick={() => { setAreaCode(home); setUnitCode(null); }} data-testid="reports-up">
+                <button type="button" className="button" onClick={() => drill(home)} data-testid="reports-up">
                   {t('reports.back')}
                 </button>
               ) : null}
             </div>
-            {compliance.isError ? (
+            {tab === 'rollup' ? (
+              <RollupView area={areaCode} day={day} onDrill={drill} />
+            ) : tab === 'rate' ? (
+              <OnTimeRateView area={areaCode} areaLevel={area.data?.properties.level} today={today} scale={scale} />
+            ) : tab === 'ledgers' ? (
+              <LedgersView area={areaCode} areaName={data?.name ?? areaCode} />
+            ) : compliance.isError ? (
               <p className="error-text" role="alert">{t('errors.load')}: {compliance.error.message}</p>
             ) : !data ? (
               <p className="muted empty">{t('area.loading')}</p>
@@ -178,7 +218,7 @@ export function ReportsPage({ user }: { user: SessionUser }) {
                       <tr key={c.area} data-testid={`compliance-${c.area}`}>
                         <th scope="row">
                           {c.expected > 0 ? (
-                            <button type="button" className="link-button" onClick={() => { setAreaCode(c.area); setUnitCode(null); }}>{c.name}</button>
+                            <button type="button" className="link-button" onClick={() => drill(c.area)}>{c.name}</button>
                           ) : c.name}
                         </th>
                         <td className="mono">{formatNumber(c.expected, language)}</td>
@@ -205,6 +245,10 @@ export function ReportsPage({ user }: { user: SessionUser }) {
                   </tfoot>
                 </table>
 
+                {data.totals.reported > 0 && (maySignOff(user.role) || data.totals.streetSigned > 0) ? (
+                  <AreaSignOff user={user} area={areaCode} day={day} totals={data.totals} />
+                ) : null}
+
                 <h3>{t('reports.units', { count: units.length })}</h3>
                 {units.length === 0 ? (
                   <p className="muted empty" data-testid="units-empty">{t('reports.noUnits')}</p>
@@ -220,10 +264,14 @@ export function ReportsPage({ user }: { user: SessionUser }) {
                           data-testid={`unit-${u.unitCode}`}
                           data-status={u.status}
                           data-version={u.version ?? 0}
+                          data-signed={u.districtSigned ? 'district' : u.streetSigned ? 'street' : 'none'}
                         >
                           <span className="swatch-dot" style={{ background: reportStatusColors[u.status] }} aria-hidden="true" />
                           <span className="unit-name">{u.name}</span>
-                          <span className="unit-status">{statusLabel(u.status)}{u.zero ? ` · ${t('reports.zeroShort')}` : ''}</span>
+                          <span className="unit-status">
+                            {statusLabel(u.status)}{u.zero ? ` · ${t('reports.zeroShort')}` : ''}
+                            {u.districtSigned ? ` · ${t('reports.signOff.districtShort')}` : u.streetSigned ? ` · ${t('reports.signOff.streetShort')}` : ''}
+                          </span>
                           <span className="mono muted">{u.submittedAt ? timeOf(u.submittedAt) : t('reports.due', { time: timeOf(u.deadlineAt) })}</span>
                         </button>
                       </li>
@@ -232,11 +280,19 @@ export function ReportsPage({ user }: { user: SessionUser }) {
                 )}
                 {units.length > 500 ? <p className="hint">{t('reports.moreUnits', { count: units.length - 500 })}</p> : null}
 
-                {selectedUnit && canReport ? (
-                  <ReportForm key={`${selectedUnit.unitCode}/${day}`} unitCode={selectedUnit.unitCode} unitName={selectedUnit.name} day={day} />
-                ) : canReport ? (
-                  <p className="hint">{t('reports.pickUnit')}</p>
-                ) : null}
+                {selectedUnit ? (
+                  <>
+                    {canReport ? (
+                      <ReportForm key={`${selectedUnit.unitCode}/${day}`} unitCode={selectedUnit.unitCode} unitName={selectedUnit.name} day={day} />
+                    ) : (
+                      <h3>{selectedUnit.name}</h3>
+                    )}
+                    {selectedUnit.version !== null && maySignOff(user.role) ? <UnitSignOff user={user} unitCode={selectedUnit.unitCode} day={day} /> : null}
+                    {selectedUnit.version !== null ? <ReportHistory unitCode={selectedUnit.unitCode} day={day} /> : null}
+                  </>
+                ) : (
+                  <p className="hint">{t(canReport ? 'reports.pickUnit' : 'reports.pickUnitToRead')}</p>
+                )}
               </>
             )}
           </div>

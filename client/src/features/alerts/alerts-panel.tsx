@@ -5,6 +5,7 @@ import type { Alert } from '../../../../server/contracts/index.ts';
 import { cityTimeZone } from '../../lib/city-time.ts';
 import { formatNumber, useLanguage } from '../../lib/i18n.ts';
 import { activeAlertsQuery, useAlertAction } from './api.ts';
+import { useEscapeToClose } from '../../lib/use-escape.ts';
 
 const timeFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: cityTimeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
 
@@ -22,6 +23,11 @@ function useDetails() {
     if (d.dueAt) {
       const time = timeFormat.format(new Date(d.dueAt));
       parts.push(alert.kind === 'missed_check' ? t('alerts.checkDueAt', { time }) : t('alerts.dueAt', { time }));
+    }
+    // A street's late-report alert names its units (places, not people).
+    if (d.units && d.unitCount !== undefined) {
+      const names = d.units.slice(0, 5).map((u) => u.name).join('、') + (d.unitCount > 5 ? '…' : '');
+      parts.push(t('reports.alertUnits', { count: d.unitCount, names }));
     }
     return parts.join(' · ');
   };
@@ -42,16 +48,7 @@ export function AlertsPanel({ area, canHandle, onClose }: AlertsPanelProps) {
   const [notes, setNotes] = useState<Record<number, string>>({});
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => closeRef.current?.focus(), []);
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        event.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onClose]);
+  useEscapeToClose(onClose);
 
   const act = (alert: Alert, kind: 'acknowledge' | 'close') => {
     const note = notes[alert.id]?.trim();

@@ -1,5 +1,5 @@
 // A unit's report for the day: the prefilled figures to confirm or correct, an explicit zero report
-// (零报告), the version history once corrected, and the Excel template to fill offline and upload.
+// (零报告), and the Excel template to fill offline and upload. The versions are in report-history.tsx.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -133,33 +133,6 @@ export function ReportForm({ unitCode, unitName, day }: { unitCode: string; unit
         </label>
       </div>
 
-      {stored?.versions && stored.versions.length > 1 ? (
-        <details className="report-history" open data-testid="report-history">
-          <summary>{t('reports.form.history', { count: stored.versions.length })}</summary>
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('reports.form.version')}</th>
-                <th scope="col">{t('reports.form.when')}</th>
-                <th scope="col">{t('reports.form.who')}</th>
-                <th scope="col">{t('reports.form.channel')}</th>
-                <th scope="col">{t('reports.form.figures')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...stored.versions].sort((a, b) => b.version - a.version).map((v) => (
-                <tr key={v.version}>
-                  <td className="mono">v{v.version}</td>
-                  <td className="mono">{timeOf(v.submittedAt)}</td>
-                  <td>{v.submittedBy ?? '—'}</td>
-                  <td>{t(`reports.channel.${v.channel}`)}</td>
-                  <td className="mono">{v.zero ? t('reports.zeroReport') : reportFigureKeys.map((k) => v.figures[k]).join(' / ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
-      ) : null}
     </section>
   );
 }

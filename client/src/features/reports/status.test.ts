@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { ComplianceCounts } from '../../../../server/contracts/index.ts';
 import { areaStatus, onTimeRate } from './status.ts';
 
-const counts = (c: Partial<Record<'expected' | 'reported' | 'onTime' | 'late' | 'missing' | 'pending' | 'zero', number>>) => ({
-  expected: 0, reported: 0, onTime: 0, late: 0, missing: 0, pending: 0, zero: 0, ...c,
+const counts = (c: Partial<ComplianceCounts>): ComplianceCounts => ({
+  expected: 0, reported: 0, onTime: 0, late: 0, missing: 0, pending: 0, zero: 0, streetSigned: 0, districtSigned: 0, ...c,
 });
 
 describe('report status', () => {
