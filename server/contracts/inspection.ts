@@ -3,7 +3,7 @@
 import { Type, type Static } from 'typebox';
 import { AreaCode, CityDay } from './common.ts';
 import { SiteCategory, siteCategories } from './sites.ts';
-import { PlanNotes } from '../routing/contracts.ts';
+import { PlanNotes, PlanWhy } from '../routing/contracts.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
 const Day = CityDay;
@@ -463,6 +463,8 @@ export const PlanStop = Type.Object({
   plannedArrival: Type.String(),
   plannedDeparture: Type.String(),
   locked: Type.Boolean(),
+  /** why the planner put it in the plan; null for plans stored before this was kept */
+  why: Type.Union([PlanWhy, Type.Null()]),
   status: Type.Enum(['planned', 'skipped', 'visited']),
   visitId: Type.Union([Type.Integer(), Type.Null()]),
 });

@@ -6,7 +6,7 @@ import type {
   CaseFiling, CheckResult, DayPlan, Followup, NoticeItem, Rectification, Round, Team, TeamInput, TeamPosition,
   RoundInput, SiteStatus as SiteStatusValue, Visit,
 } from '../contracts/inspection.ts';
-import type { PlanNotes } from '../routing/contracts.ts';
+import type { PlanNotes, PlanWhy } from '../routing/contracts.ts';
 import type { NearbyRiskArea, PriorityFacts } from './priority.ts';
 import { nearRiskMetres } from './priority.ts';
 
@@ -397,6 +397,7 @@ export interface PlannedStopInput {
   plannedDeparture: string;
   locked?: boolean;
   status?: 'planned' | 'skipped';
+  why?: PlanWhy | null;
 }
 
 export interface TeamPlanInput {
@@ -440,13 +441,14 @@ export async function savePlan(db: Queryable, roundId: number, day: string, team
     ids.push(planId);
     if (plan.stops.length === 0) continue;
     await db.query(
-      `INSERT INTO inspection_plan_stops (plan_id, round_id, day, seq, site_id, planned_arrival, planned_departure, locked, status)
-       SELECT $1, $2, $3, u.ord, u.site_id, u.arrival, u.departure, u.locked, u.status
-         FROM unnest($4::bigint[], $5::timestamptz[], $6::timestamptz[], $7::boolean[], $8::text[])
-              WITH ORDINALITY AS u (site_id, arrival, departure, locked, status, ord)`,
+      `INSERT INTO inspection_plan_stops (plan_id, round_id, day, seq, site_id, planned_arrival, planned_departure, locked, status, why)
+       SELECT $1, $2, $3, u.ord, u.site_id, u.arrival, u.departure, u.locked, u.status, u.why
+         FROM unnest($4::bigint[], $5::timestamptz[], $6::timestamptz[], $7::boolean[], $8::text[], $9::text[])
+              WITH ORDINALITY AS u (site_id, arrival, departure, locked, status, why, ord)`,
       [
         planId, roundId, day, plan.stops.map((s) => s.siteId), plan.stops.map((s) => s.plannedArrival),
         plan.stops.map((s) => s.plannedDeparture), plan.stops.map((s) => s.locked ?? false), plan.stops.map((s) => s.status ?? 'planned'),
+        plan.stops.map((s) => s.why ?? null),
       ],
     );
   }
@@ -530,7 +532,7 @@ export async function dayPlans(db: Queryable, roundId: number, day: string, scop
                 SELECT json_agg(json_build_object(
                          'seq', ps.seq, 'siteId', ps.site_id, 'siteName', s.name,
                          'position', json_build_array(ST_X(s.geom), ST_Y(s.geom)),
-                         'plannedArrival', ps.planned_arrival, 'plannedDeparture', ps.planned_departure, 'locked', ps.locked,
+                         'plannedArrival', ps.planned_arrival, 'plannedDeparture', ps.planned_departure, 'locked', ps.locked, 'why', ps.why,
                          'status', CASE WHEN v.id IS NOT NULL THEN 'visited' ELSE ps.status END, 'visitId', v.id) ORDER BY ps.seq)
                   FROM inspection_plan_stops ps JOIN sites s ON s.id = ps.site_id
                   LEFT JOIN inspection_visits v ON v.round_id = p.round_id AND v.site_id = ps.site_id AND v.day = p.day

@@ -43,12 +43,16 @@ export const UnassignedReason = Type.Enum([
   'no-team-for-area', 'closed-on-plan-days', 'not-open-in-team-hours', 'travel-time-too-long', 'not-selected', 'displaced-by-locked-order',
 ]);
 
+/** Why the planner put a stop in the plan (stored with the stop). */
+export const PlanWhy = Type.Enum(['locked', 'moved', 'follow-up', 'coverage', 'priority']);
+export type PlanWhy = Static<typeof PlanWhy>;
+
 export const PlannedStop = Type.Object({
   kind: Type.Enum(['site', 'lunch']),
   siteId: Type.Optional(Type.Integer()),
   district: Type.Optional(Type.String()),
   order: Type.Optional(Type.Integer()),
-  why: Type.Optional(Type.Enum(['locked', 'moved', 'follow-up', 'coverage', 'priority'])),
+  why: Type.Optional(PlanWhy),
   priority: Type.Optional(Type.Number()),
   lunchPlace: Type.Optional(Type.Enum(['base', 'station'])),
   arrival: Clock,

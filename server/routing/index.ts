@@ -212,6 +212,7 @@ export default async function routingRoutes(app: FastifyInstance, deps: { pool: 
               plannedArrival: cityInstant(day.day, s.arrivalSeconds, tz),
               plannedDeparture: cityInstant(day.day, s.departureSeconds, tz),
               locked: lockedWhy.has(s.why ?? ''),
+              why: s.why ?? null,
             })),
           };
         });

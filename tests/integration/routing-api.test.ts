@@ -82,6 +82,8 @@ describe('POST /api/inspection/rounds/:id/plan', () => {
       const mine = planned.find((p) => p.teamId === sheet.teamId)!;
       expect(sheet.planId).toBe(mine.planId);
       expect(sheet.stops.map((s) => s.siteId)).toEqual(mine.stops.filter((s) => s.kind === 'site').map((s) => s.siteId));
+      // Why each stop is there is stored with it, so the plan explains itself when opened again.
+      expect(sheet.stops.map((s) => s.why)).toEqual(mine.stops.filter((s) => s.kind === 'site').map((s) => s.why));
       expect(sheet.stops.every((s) => !s.locked)).toBe(true);
       expect(sheet.travelSeconds).toBe(mine.travelSeconds);
     }
@@ -111,7 +113,7 @@ describe('POST /api/inspection/rounds/:id/plan', () => {
     const locked = await change(command, { day: '2026-12-01', siteId: second!.siteId, locked: true, seed: 4 });
     expect(locked.statusCode, locked.body).toBe(200);
     const afterLock = (await stored('2026-12-01')).find((p) => p.teamId === tuesday.teamId)!;
-    expect(afterLock.stops[1]).toMatchObject({ siteId: second!.siteId, seq: 2, locked: true });
+    expect(afterLock.stops[1]).toMatchObject({ siteId: second!.siteId, seq: 2, locked: true, why: 'locked' });
     // The re-plan around the lock may have chosen other sites (a time-limited search): move one it kept.
     const first = afterLock.stops.find((s) => s.siteId !== second!.siteId);
     expect(first, 'another stop planned that Tuesday').toBeDefined();
@@ -122,7 +124,7 @@ describe('POST /api/inspection/rounds/:id/plan', () => {
     const body = json<PlanResponse>(moved);
     expect(body.days.map((d) => d.day)).toEqual(['2026-12-01', '2026-12-03']);
     const thursday = (await stored('2026-12-03')).find((p) => p.teamId === tuesday.teamId)!;
-    expect(thursday.stops.find((s) => s.siteId === first!.siteId)).toMatchObject({ locked: true });
+    expect(thursday.stops.find((s) => s.siteId === first!.siteId)).toMatchObject({ locked: true, why: 'moved' });
     const tuesdayAgain = (await stored('2026-12-01')).find((p) => p.teamId === tuesday.teamId)!;
     expect(tuesdayAgain.stops.some((s) => s.siteId === first!.siteId)).toBe(false);
     expect(tuesdayAgain.stops[1]).toMatchObject({ siteId: second!.siteId, seq: 2, locked: true });

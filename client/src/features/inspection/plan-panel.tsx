@@ -87,14 +87,8 @@ export function PlanPanel(props: PlanPanelProps) {
     return names;
   }, [props.priorities]);
 
-  // Why each site is in the plan comes with the planner's answer only (this session's last run).
   const lastRun = props.lastPlan?.days.find((d) => d.day === day) ? props.lastPlan : null;
   const notes: NotesShown | null = props.plans?.notes ?? lastRun;
-  const whyBySite = useMemo(() => {
-    const why = new Map<number, string>();
-    for (const d of lastRun?.days ?? []) for (const team of d.teams) for (const stop of team.stops) if (stop.siteId !== undefined && stop.why) why.set(stop.siteId, stop.why);
-    return why;
-  }, [lastRun]);
 
   const shown = (props.plans?.plans ?? []).filter((p) => props.teamFilter === null || p.teamId === props.teamFilter);
   const weekDays = useMemo(() => {
@@ -164,7 +158,6 @@ export function PlanPanel(props: PlanPanelProps) {
                     stop={stop}
                     status={props.statuses.get(stop.siteId) ?? 'never'}
                     priority={props.priorities.get(stop.siteId)}
-                    why={whyBySite.get(stop.siteId)}
                     selected={props.selectedSiteId === stop.siteId}
                     canAct={canAct && roundDay}
                     canRecord={canAct && roundDay && props.recordable}
@@ -192,7 +185,6 @@ interface StopRowProps {
   stop: PlanStop;
   status: SiteStatus;
   priority: PrioritySite | undefined;
-  why: string | undefined;
   selected: boolean;
   canAct: boolean;
   canRecord: boolean;
@@ -235,7 +227,7 @@ function StopRow(props: StopRowProps) {
             {t(`inspection.status.${props.status}`)}
           </span>
           {stop.locked ? <span className="tag">{t('inspection.stop.locked')}</span> : null}
-          {props.why && props.why !== 'priority' && !(props.why === 'locked' && stop.locked) ? <span className="tag">{t(`inspection.inPlan.${props.why}`)}</span> : null}
+          {stop.why && stop.why !== 'priority' && !(stop.why === 'locked' && stop.locked) ? <span className="tag">{t(`inspection.inPlan.${stop.why}`)}</span> : null}
           {visited ? <span className="tag tag-ok">{t('inspection.stop.visited')}</span> : null}
         </div>
         <PriorityWhy site={props.priority} />

@@ -3,7 +3,7 @@ import type { DayPlan } from '../../../../server/contracts/index.ts';
 import { routePath } from './route-path.ts';
 
 const stop = (seq: number, lon: number): DayPlan['stops'][number] => ({
-  seq, siteId: seq, siteName: `site ${seq}`, position: [lon, 31], plannedArrival: '', plannedDeparture: '', locked: false, status: 'planned', visitId: null,
+  seq, siteId: seq, siteName: `site ${seq}`, position: [lon, 31], plannedArrival: '', plannedDeparture: '', locked: false, why: 'priority', status: 'planned', visitId: null,
 });
 const plan = (stops: DayPlan['stops']): DayPlan => ({
   planId: 1, teamId: 1, teamName: '第一组', departAt: null, returnAt: null, lunchStart: null, lunchEnd: null, lunchPlace: null, travelSeconds: null, distanceMeters: null, stops,
