@@ -25,21 +25,29 @@ declare module 'fastify' {
 const auditorRoles: ReadonlySet<Role> = new Set(['admin']);
 const maxExportRows = 50_000;
 
+/** The longest reason kept, in characters (code points, as the schemas' maxLength counts them). */
+export const maxAccessReasonLength = 500;
+
 /**
  * Why the client says it reads: the X-Access-Reason header (percent-encoded UTF-8, since headers are
- * Latin-1) or the `reason` query parameter. Null when neither is given.
+ * Latin-1) or else the `reason` query parameter (already decoded by the query parser: not decoded
+ * twice, so a literal "%" stays). Null when neither is given. Routes that declare `reason` refuse a
+ * longer one (400); a longer header, or `reason` on a route without a query schema, is cut to 500.
  */
 export function accessReason(request: FastifyRequest): string | null {
   const header = request.headers['x-access-reason'];
-  const raw = (Array.isArray(header) ? header[0] : header) ?? (request.query as { reason?: unknown } | undefined)?.reason;
-  if (typeof raw !== 'string' || raw.trim() === '') return null;
-  let text = raw;
-  try {
-    text = decodeURIComponent(raw);
-  } catch {
-    // not percent-encoded: kept as sent
+  const sent = (Array.isArray(header) ? header[0] : header)?.trim();
+  let text: unknown = (request.query as { reason?: unknown } | undefined)?.reason;
+  if (sent) {
+    try {
+      text = decodeURIComponent(sent);
+    } catch {
+      text = sent; // not percent-encoded: kept as sent
+    }
   }
-  return text.trim().slice(0, 500);
+  if (Array.isArray(text)) text = text[0];
+  if (typeof text !== 'string' || text.trim() === '') return null;
+  return Array.from(text.trim()).slice(0, maxAccessReasonLength).join('');
 }
 
 /**

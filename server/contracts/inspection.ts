@@ -1,6 +1,7 @@
 // API shapes of server/inspection: supervision rounds (督查) — teams, rounds, site priorities,
 // visits and their results, rectifications, 回头看 follow-ups, coverage, notices, cases filed.
 import { Type, type Static } from 'typebox';
+import { AccessReason } from './audit.ts';
 import { AreaCode, CityDay } from './common.ts';
 import { SiteCategory, siteCategories } from './sites.ts';
 import { PlanNotes, PlanWhy } from '../routing/contracts.ts';
@@ -407,7 +408,8 @@ export const Coverage = Type.Object({
 });
 export type Coverage = Static<typeof Coverage>;
 
-export const NoticeQuery = Type.Object({ week: Type.Optional(Day) });
+/** `reason` is kept in the audit log with the Excel export (notices.xlsx); a download link cannot set X-Access-Reason. */
+export const NoticeQuery = Type.Object({ week: Type.Optional(Day), reason: Type.Optional(AccessReason) });
 export const NoticeItem = Type.Object({
   visitId: Type.Integer(),
   day: Type.String(),
