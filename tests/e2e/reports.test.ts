@@ -196,7 +196,11 @@ describe('daily reports page', () => {
     await page.getByTestId('ledger-to').fill(today);
     await eventually(() => page.getByTestId('ledger-table').textContent()).toContain('赵大海');
     expect(await page.getByTestId('ledger-table').getAttribute('data-masked')).toBe('false');
-    const href = await page.getByTestId('ledger-export-unmasked').getAttribute('href');
+    // The export asks for the reason (事由) first; the download link carries it to the audit log.
+    await page.getByTestId('ledger-export-unmasked').click();
+    await page.getByTestId('ledger-export-unmasked-reason').fill('周报核对');
+    const href = await page.getByTestId('ledger-export-unmasked-download').getAttribute('href');
+    expect(href).toContain(`reason=${encodeURIComponent('周报核对')}`);
     const bytes = await page.evaluate(async (u) => Array.from(new Uint8Array(await (await fetch(u!)).arrayBuffer())), href);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);

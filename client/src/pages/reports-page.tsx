@@ -20,6 +20,7 @@ import { AreaSignOff, UnitSignOff, maySignOff } from '../features/reports/sign-o
 import { buildReportLayers, type StatusArea } from '../features/reports/layers.ts';
 import { ReportForm } from '../features/reports/report-form.tsx';
 import { areaStatus, onTimeRate, reportStatusColors, unitStatuses } from '../features/reports/status.ts';
+import { AuditedDownload } from '../components/access-reason.tsx';
 import { Clock } from '../components/clock.tsx';
 import { LanguageSwitch } from '../components/language-switch.tsx';
 import { TabList } from '../components/tab-list.tsx';
@@ -125,7 +126,7 @@ export function ReportsPage({ user }: { user: SessionUser }) {
             <span>{t('reports.day')}</span>
             <input type="date" value={day} max={today} onChange={(e) => e.target.value && setDay(e.target.value)} data-testid="reports-day" />
           </label>
-          <a className="button" href={exportUrl(areaCode, day)} download data-testid="reports-export">{t('reports.export')}</a>
+          <AuditedDownload href={exportUrl(areaCode, day)} label={t('reports.export')} testId="reports-export" />
         </div>
         <div className="top-actions">
           <Clock />

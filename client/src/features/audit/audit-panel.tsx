@@ -3,6 +3,7 @@
 import { useDeferredValue, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { AuditedDownload } from '../../components/access-reason.tsx';
 import { cityTimeZone } from '../../lib/city-time.ts';
 import { formatNumber, localeOf, useLanguage } from '../../lib/i18n.ts';
 import { auditActions } from '../../../../server/contracts/audit.ts';
@@ -60,7 +61,7 @@ export function AuditPanel() {
           {t('audit.to')}
           <input type="datetime-local" value={search.to} onChange={set('to')} data-testid="audit-to" />
         </label>
-        <a className="button button-primary" href={auditExportUrl(deferred)} download data-testid="audit-export">{t('audit.export')}</a>
+        <AuditedDownload href={auditExportUrl(deferred)} label={t('audit.export')} testId="audit-export" primary />
       </div>
 
       <div className="admin-table-wrap">

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Coverage, Round } from '../../../../server/contracts/index.ts';
+import { AuditedDownload } from '../../components/access-reason.tsx';
 import { formatNumber, useLanguage } from '../../lib/i18n.ts';
 import { coverageQuery, noticesExcelUrl, noticesQuery, type CoverageBy } from './api.ts';
 import { CoverageChart } from './coverage-chart.tsx';
@@ -103,9 +104,7 @@ export function CoveragePanel({ round, day, scale }: { round: Round; day: string
       <section className="notice-section" aria-labelledby="notices-title" data-testid="notices">
         <header className="section-header">
           <h3 id="notices-title">{t('inspection.notices.title')}</h3>
-          <a className="button" href={noticesExcelUrl(round.id, week)} download data-testid="notices-xlsx">
-            {t('inspection.notices.excel')}
-          </a>
+          <AuditedDownload href={noticesExcelUrl(round.id, week)} label={t('inspection.notices.excel')} testId="notices-xlsx" />
         </header>
         {notices.isError ? (
           <p className="muted empty">{t('errors.load')}</p>

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { DayPlan, Round, SheetList, SiteStatus, Team, Visit } from '../../../../server/contracts/index.ts';
+import { AuditedDownload } from '../../components/access-reason.tsx';
 import { useLanguage } from '../../lib/i18n.ts';
 import { useNow } from '../../lib/city-time.ts';
 import { useSubmitSheet } from './api.ts';
@@ -89,14 +90,11 @@ export function RouteSheet({ round, day, team, plan, visits, sheets, statuses, c
             {t('inspection.sheet.print')}
           </button>
           {plan ? (
-            <a
-              className="button"
+            <AuditedDownload
               href={`/api/inspection/rounds/${round.id}/plans/${day}/teams/${team.id}/sheet.xlsx`}
-              download
-              data-testid="sheet-xlsx"
-            >
-              {t('inspection.sheet.excel')}
-            </a>
+              label={t('inspection.sheet.excel')}
+              testId="sheet-xlsx"
+            />
           ) : null}
         </div>
       </header>

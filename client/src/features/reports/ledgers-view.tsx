@@ -7,7 +7,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ledgerKinds, type LedgerKind } from '../../../../server/contracts/index.ts';
 import { formatNumber, useLanguage } from '../../lib/i18n.ts';
-import { withQuery } from '../../lib/http.ts';
+import { AuditedDownload } from '../../components/access-reason.tsx';
 import { ledgerExportUrl, ledgerQuery, type LedgerFilter } from './api.ts';
 
 const pageSize = 50;
@@ -19,7 +19,6 @@ export function LedgersView({ area, areaName }: { area: string; areaName: string
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [offset, setOffset] = useState(0);
-  const [reason, setReason] = useState('');
   const filter: LedgerFilter = { kind, area, from, to };
   const ledger = useQuery({ ...ledgerQuery(filter, pageSize, offset), placeholderData: keepPreviousData });
   const data = ledger.data;
@@ -27,7 +26,6 @@ export function LedgersView({ area, areaName }: { area: string; areaName: string
     change();
     setOffset(0);
   };
-  const exportHref = (unmasked: boolean) => withQuery(ledgerExportUrl(filter, unmasked), { reason: reason.trim() || undefined });
   const masked = data?.items.some((e) => e.masked) ?? false;
 
   return (
@@ -104,14 +102,10 @@ export function LedgersView({ area, areaName }: { area: string; areaName: string
             </button>
           </div>
           <div className="ledger-export">
-            <label className="control">
-              <span>{t('ledgers.reason')}</span>
-              <input type="text" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} data-testid="ledger-reason" />
-            </label>
             {data.exportUnmasked ? (
-              <a className="button button-primary" href={exportHref(true)} download data-testid="ledger-export-unmasked">{t('ledgers.exportUnmasked')}</a>
+              <AuditedDownload href={ledgerExportUrl(filter, true)} label={t('ledgers.exportUnmasked')} testId="ledger-export-unmasked" primary personal />
             ) : null}
-            <a className="button" href={exportHref(false)} download data-testid="ledger-export-masked">{t('ledgers.exportMasked')}</a>
+            <AuditedDownload href={ledgerExportUrl(filter, false)} label={t('ledgers.exportMasked')} testId="ledger-export-masked" />
             <p className="hint">{t('ledgers.audited')}</p>
           </div>
         </>

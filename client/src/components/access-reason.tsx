@@ -1,0 +1,133 @@
+// 事由 Why: every export and every read of unmasked personal data is written to the audit log, and the
+// server keeps the reason the client gives (`?reason=` on a download link, since a link cannot set
+// headers; the X-Access-Reason header, percent-encoded UTF-8, on a fetch). AuditedDownload is the one
+// way the client offers such a file: a button that opens a small dialog where the user may say why
+// (optional: "why if asked") before the download starts. Keyboard: Enter in the field downloads, Esc or
+// Cancel closes, Tab stays inside, focus goes back to the button.
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { createPortal } from 'react-dom';
+import { useTranslation } from 'react-i18next';
+import { keepFocusInside } from '../lib/focus-trap.ts';
+import { useEscapeToClose } from '../lib/use-escape.ts';
+import './access-reason.css';
+
+/** The longest reason the server takes (its schemas say maxLength 500; a longer header is cut). */
+export const maxReasonLength = 500;
+
+/** The address with `reason` set (trimmed), keeping its other parameters; unchanged when blank. */
+export function withReason(href: string, reason: string): string {
+  const text = reason.trim();
+  if (text === '') return href;
+  const at = href.indexOf('?');
+  const params = new URLSearchParams(at < 0 ? '' : href.slice(at + 1));
+  params.set('reason', text);
+  return `${at < 0 ? href : href.slice(0, at)}?${params.toString()}`;
+}
+
+/** The X-Access-Reason header for a fetch (headers are Latin-1: percent-encoded UTF-8); none when blank. */
+export function reasonHeaders(reason: string): Record<string, string> {
+  const text = reason.trim();
+  return text === '' ? {} : { 'X-Access-Reason': encodeURIComponent(text) };
+}
+
+export interface AuditedDownloadProps {
+  /** the file's address, with its filters */
+  href: string;
+  /** the button's text, also the dialog's title */
+  label: string;
+  /** the button's test id; the dialog's parts are `${testId}-dialog`, `-reason`, `-download` */
+  testId: string;
+  primary?: boolean;
+  /** the file may carry personal data in clear: the dialog says so */
+  personal?: boolean;
+}
+
+export function AuditedDownload({ href, label, testId, primary = false, personal = false }: AuditedDownloadProps) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  return (
+    <>
+      <button type="button" className={primary ? 'button button-primary' : 'button'} aria-haspopup="dialog" onClick={() => setOpen(true)} data-testid={testId}>
+        {label}
+      </button>
+      {open
+        ? createPortal(
+          <ReasonDialog href={href} label={label} testId={testId} personal={personal} reason={reason} setReason={setReason} onClose={() => setOpen(false)} />,
+          document.body,
+        )
+        : null}
+    </>
+  );
+}
+
+function ReasonDialog({ href, label, testId, personal, reason, setReason, onClose }: {
+  href: string;
+  label: string;
+  testId: string;
+  personal: boolean;
+  reason: string;
+  setReason: (reason: string) => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const ref = useRef<HTMLDivElement>(null);
+  const link = useRef<HTMLAnchorElement>(null);
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    ref.current?.querySelector<HTMLInputElement>('input')?.focus();
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+  useEscapeToClose(onClose);
+  // The link's own click starts the download; the dialog closes right after, not before it.
+  const closeSoon = () => window.setTimeout(onClose, 0);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    link.current?.click();
+  };
+
+  return (
+    <div className="visit-backdrop" role="presentation" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
+      <div
+        ref={ref}
+        className="visit-dialog access-reason-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={`${id}-title`}
+        aria-describedby={`${id}-note`}
+        onKeyDown={(event) => keepFocusInside(event, ref.current)}
+        data-testid={`${testId}-dialog`}
+      >
+        <header className="visit-header">
+          <h2 id={`${id}-title`}>{label}</h2>
+          <button type="button" className="icon-button" onClick={onClose} aria-label={t('accessReason.close')}>×</button>
+        </header>
+        <form onSubmit={submit}>
+          <p id={`${id}-note`} className="hint">
+            {t('accessReason.audited')}
+            {personal ? ` ${t('accessReason.personal')}` : ''}
+          </p>
+          <label className="field">
+            {t('accessReason.label')}
+            <input
+              type="text"
+              value={reason}
+              maxLength={maxReasonLength}
+              placeholder={t('accessReason.placeholder')}
+              onChange={(event) => setReason(event.target.value)}
+              data-testid={`${testId}-reason`}
+            />
+          </label>
+          <div className="access-reason-actions">
+            <button type="button" className="button" onClick={onClose}>{t('accessReason.cancel')}</button>
+            <a ref={link} className="button button-primary" href={withReason(href, reason)} download onClick={closeSoon} data-testid={`${testId}-download`}>
+              {t('accessReason.download')}
+            </a>
+          </div>
+        </form>
+      </div>
+    </div>
+  );
+}
