@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../helpers/test-app.ts';
+import { createOwnDatabase } from '../../helpers/own-database.ts';
 import { ScreeningRecord } from '../../../server/contracts/screening.ts';
 import { PersonInput } from '../../../server/contracts/people.ts';
 import { TemperatureCheckRecord } from '../../../server/contracts/quarantine.ts';
@@ -12,7 +13,6 @@ import { NucleicResultRecord, NucleicTestRecord } from '../../../server/contract
 import {
   changesSince,
   collectWriteRoutes,
-  createOwnDatabase,
   expectCleanAnswer,
   fuzzParameters,
   keepUsers,

@@ -3,13 +3,10 @@
 // from each route's own JSON Schema and break it.
 import fc from 'fast-check';
 import ExcelJS from 'exceljs';
-import pg from 'pg';
 import type { LightMyRequestResponse, RouteOptions } from 'fastify';
-import { expect, inject } from 'vitest';
-import { projectRoot } from '../../../server/infra/client-build.ts';
-import { quoteIdent, withDatabase } from '../../../server/infra/local-postgres.ts';
+import { expect } from 'vitest';
+import { quoteIdent } from '../../../server/infra/local-postgres.ts';
 import type { Pool } from '../../../server/infra/db.ts';
-import { runDatabaseName, templateLockKey, templateName } from '../../helpers/test-databases.ts';
 
 type Schema = Record<string, unknown>;
 type Json = unknown;
@@ -34,42 +31,6 @@ export function fuzzParameters(): fc.Parameters<unknown> {
     // A failing request is shrunk for a few seconds at most: each step is a real request.
     interruptAfterTimeLimit: 60_000,
     markInterruptAsFailure: false,
-  };
-}
-
-// ------------------------------------------------------------------ a database of the test's own
-
-/**
- * A copy of the demo template for this test file alone: the run's database is shared with files
- * running at the same time, whose writes would look like half-writes here.
- */
-export async function createOwnDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = inject('adminDatabaseUrl');
-  const name = runDatabaseName(label);
-  const admin = new pg.Client({ connectionString: adminUrl, application_name: 'ecc-fuzz-setup' });
-  await admin.connect();
-  try {
-    // A template can be copied only while nobody else copies it.
-    await admin.query('SELECT pg_advisory_lock(hashtext($1))', [templateLockKey]);
-    // FILE_COPY (PostgreSQL 15+) copies files instead of WAL-logging every block, as database-setup.ts does.
-    const version = Number((await admin.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]!.v);
-    const strategy = version >= 150000 ? ' STRATEGY FILE_COPY' : '';
-    await admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(await templateName(projectRoot))}${strategy}`);
-  } finally {
-    await admin.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-    await admin.end();
-  }
-  return {
-    url: withDatabase(adminUrl, name),
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
   };
 }
 
