@@ -16,6 +16,22 @@ export type WatchRequest = Static<typeof WatchRequest>;
 
 export type WatchReply = { data: AreaDayCounts[] } | { error: { code: string; message: string } };
 
+/**
+ * Something of a supervision round changed in (or below) a watched area: a visit recorded or its sheet
+ * submitted, a rectification reported or verified, a case filed, a plan made or changed, or a team's
+ * shared position. A hint to re-read (the reads are limited to the reader's jurisdiction), so it
+ * carries no names, no findings and no coordinates.
+ */
+export const InspectionUpdate = Type.Object({
+  kind: Type.Enum(['visit', 'rectification', 'case', 'plan', 'position']),
+  roundId: Type.Union([Type.Integer(), Type.Null()]),
+  /** the city day it concerns */
+  day: Type.String(),
+  teamId: Type.Union([Type.Integer(), Type.Null()]),
+  siteId: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type InspectionUpdate = Static<typeof InspectionUpdate>;
+
 export interface LiveClientToServerEvents {
   /** Replaces the set of watched areas; the ack carries today's figures for each. */
   'areas:watch': (request: WatchRequest, ack: (reply: WatchReply) => void) => void;
@@ -33,6 +49,8 @@ export interface LiveServerToClientEvents {
   'alerts:more': (info: { count: number }) => void;
   /** Daily-report compliance of a watched area (or an ancestor of a unit in it) after a submission or an escalation. */
   'reports:updated': (update: ReportsUpdate) => void;
+  /** A supervision round changed in or below a watched area (see InspectionUpdate). */
+  'inspection:updated': (update: InspectionUpdate) => void;
 }
 
 /** Alerts pushed one by one per quarter second; beyond this a surge is summarised as `alerts:more`. */

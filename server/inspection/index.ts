@@ -26,6 +26,8 @@ import { isRoundDay, weekOf } from './round-days.ts';
 import * as repo from './inspection.repository.ts';
 import { alertsByIds } from '../alerts/alerts.repository.ts';
 import { audit } from '../audit/index.ts';
+import { ReasonQuery } from '../contracts/audit.ts';
+import { announceInspection } from './live.ts';
 
 const managers: ReadonlySet<Role> = new Set(['admin', 'command']);
 /** Lists that name sites, people and findings: everyone but the wall display. */
@@ -312,6 +314,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
         tags: ['inspection'],
         summary: "A team's route sheet for the day as an Excel workbook (A4 landscape), with checklist columns to fill in on paper",
         params: SheetParams,
+        querystring: ReasonQuery,
         produces: [xlsxType],
       },
     },
@@ -363,6 +366,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
       if (!stop) throw notFound(`No stop ${seq} in plan ${planId} / 无此计划站点`);
       await ensureOwnTeam(user, stop.teamId);
       await repo.setStopLocked(pool, planId, seq, request.body.locked);
+      await announceInspection(app, pool, { kind: 'plan', roundId: stop.roundId, day: stop.day, teamId: stop.teamId, siteId: stop.siteId }, { siteIds: [stop.siteId] });
       return dayPlansWithNotes(user, stop.roundId, stop.day);
     },
   );
@@ -411,6 +415,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
       const day = cityDay(new Date(), tz);
       if (!(await repo.teamHasPlanOn(pool, teamId, day))) throw conflict(`Team ${teamId} has no plan today (${day}) / 本组今日无督查计划`);
       const position = await repo.insertTeamPosition(pool, { teamId, day, lon, lat, accuracyMeters: accuracyMeters ?? null, by: user.username });
+      await announceInspection(app, pool, { kind: 'position', roundId: null, day, teamId, siteId: null }, { point: [lon, lat] });
       return reply.status(201).send(position);
     },
   );
@@ -511,6 +516,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
       if (stored === undefined) return (await replay())!;
       // A failed 回头看 escalated its rectification: announce the alert once the visit is committed.
       if (stored.alertIds.length > 0) app.live.publishAlerts(await alertsByIds(pool, stored.alertIds));
+      await announceInspection(app, pool, { kind: 'visit', roundId: round.id, day, teamId: input.teamId, siteId: input.siteId }, { siteIds: [input.siteId] });
       const id = stored.id;
       return reply.status(201).header('Location', `/api/inspection/visits/${id}`).send(await visibleVisit(user, id));
     },
@@ -545,12 +551,18 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
     },
     async (request) => {
       const user = requireRole(request, recorders, 'submit inspection sheets');
-      await withTransaction(pool, async (client) => {
+      const submitted = await withTransaction(pool, async (client) => {
         const visit = await repo.visitForUpdate(client, request.params.id, user.jurisdictionPath);
         if (!visit) throw notFound(`No visit ${request.params.id} in your jurisdiction / 无此督查记录`);
         await ensureOwnTeam(user, visit.teamId);
-        if (visit.submittedAt === null) await repo.submitVisit(client, visit.id, user.username, tz);
+        if (visit.submittedAt !== null) return null;
+        await repo.submitVisit(client, visit.id, user.username, tz);
+        return visit;
       });
+      if (submitted) {
+        const { roundId, day, teamId, siteId } = submitted;
+        await announceInspection(app, pool, { kind: 'visit', roundId, day, teamId, siteId }, { siteIds: [siteId] });
+      }
       return visibleVisit(user, request.params.id);
     },
   );
@@ -581,7 +593,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
     },
     async (request, reply) => {
       const user = requireRole(request, reporters, 'record rectification reports');
-      const id = await withTransaction(pool, async (client) => {
+      const { id, visit } = await withTransaction(pool, async (client) => {
         const visit = await repo.visitForUpdate(client, request.params.id, user.jurisdictionPath);
         if (!visit) throw notFound(`No visit ${request.params.id} in your jurisdiction / 无此督查记录`);
         await ensureOwnTeam(user, visit.teamId);
@@ -593,11 +605,13 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
             { field: 'reportedAt', message: 'between the visit and now' },
           ]);
         }
-        return repo.insertRectification(client, {
+        const id = await repo.insertRectification(client, {
           visitId: visit.id, siteId: visit.siteId, report: request.body.report.trim(), reportedAt: reportedAt.toISOString(),
           reportedDay: cityDay(reportedAt, tz), by: user.username,
         });
+        return { id, visit };
       });
+      await announceInspection(app, pool, { kind: 'rectification', roundId: visit.roundId, day: cityDay(new Date(), tz), teamId: visit.teamId, siteId: visit.siteId }, { siteIds: [visit.siteId] });
       return reply.status(201).send((await repo.getRectification(pool, id, user.jurisdictionPath))!);
     },
   );
@@ -615,14 +629,16 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
     },
     async (request) => {
       const user = requireRole(request, recorders, 'verify rectifications');
-      const alertIds = await withTransaction(pool, async (client) => {
+      const today = cityDay(new Date(), tz);
+      const { alertIds, found } = await withTransaction(pool, async (client) => {
         const found = await repo.rectificationForUpdate(client, request.params.id, user.jurisdictionPath);
         if (!found) throw notFound(`No rectification ${request.params.id} in your jurisdiction / 无此整改记录`);
         await ensureOwnTeam(user, found.teamId);
         if (found.outcome !== null) throw conflict(`The rectification was verified already (${found.outcome}) / 已核查`);
-        return repo.verifyRectification(client, found.id, request.body.outcome, request.body.note?.trim() ?? '', user.username, cityDay(new Date(), tz));
+        return { alertIds: await repo.verifyRectification(client, found.id, request.body.outcome, request.body.note?.trim() ?? '', user.username, today), found };
       });
       if (alertIds.length > 0) app.live.publishAlerts(await alertsByIds(pool, alertIds));
+      await announceInspection(app, pool, { kind: 'rectification', roundId: found.roundId, day: today, teamId: found.teamId, siteId: found.siteId }, { siteIds: [found.siteId] });
       return (await repo.getRectification(pool, request.params.id, user.jurisdictionPath))!;
     },
   );
@@ -690,6 +706,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: { poo
           caseNumber: input.caseNumber.trim(), siteId: input.siteId, visitId: input.visitId ?? null, roundId: input.roundId ?? null,
           teamId, filedOn, reason: input.reason?.trim() ?? '', by: user.username,
         });
+        await announceInspection(app, pool, { kind: 'case', roundId: input.roundId ?? null, day: filedOn, teamId, siteId: input.siteId }, { siteIds: [input.siteId] });
         return reply.status(201).send(filing);
       } catch (error) {
         if (isUniqueViolation(error, 'inspection_case_filings_case_number_key')) throw conflict(`Case ${input.caseNumber} exists / 案件编号已存在`);

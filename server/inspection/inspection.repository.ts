@@ -506,8 +506,8 @@ function isoTimes(stop: StoredStop): StoredStop {
 
 /** The plan of a stop whose site lies in the scope: its round, day and team. */
 export async function stopInScope(db: Queryable, planId: number, seq: number, scopePath: string) {
-  const { rows } = await db.query<{ roundId: number; day: string; teamId: number }>(
-    `SELECT p.round_id AS "roundId", to_char(p.day, 'YYYY-MM-DD') AS day, p.team_id AS "teamId"
+  const { rows } = await db.query<{ roundId: number; day: string; teamId: number; siteId: number }>(
+    `SELECT p.round_id AS "roundId", to_char(p.day, 'YYYY-MM-DD') AS day, p.team_id AS "teamId", ps.site_id AS "siteId"
        FROM inspection_plans p JOIN inspection_plan_stops ps ON ps.plan_id = p.id JOIN sites s ON s.id = ps.site_id
       WHERE p.id = $1 AND ps.seq = $2 AND s.area_path <@ $3::ltree`,
     [planId, seq, scopePath],
@@ -831,8 +831,8 @@ export async function insertRectification(
 }
 
 export async function rectificationForUpdate(db: Queryable, id: number, scopePath: string) {
-  const { rows } = await db.query<{ id: number; outcome: string | null; teamId: number }>(
-    `SELECT rc.id, rc.outcome, v.team_id AS "teamId"
+  const { rows } = await db.query<{ id: number; outcome: string | null; teamId: number; roundId: number; siteId: number }>(
+    `SELECT rc.id, rc.outcome, v.team_id AS "teamId", v.round_id AS "roundId", v.site_id AS "siteId"
        FROM inspection_rectifications rc JOIN inspection_visits v ON v.id = rc.visit_id JOIN sites s ON s.id = v.site_id
       WHERE rc.id = $1 AND s.area_path <@ $2::ltree FOR UPDATE OF rc`,
     [id, scopePath],
@@ -1119,4 +1119,22 @@ export async function latestTeamPositions(db: Queryable, q: { day: string; scope
     [q.day, q.scopePath, q.teamId],
   );
   return rows.map(isoRecordedAt);
+}
+
+// ---- live announcements --------------------------------------------------------------------
+
+/**
+ * The codes of every area (city down to grid) holding one of the sites or the point: the rooms of
+ * the live socket to tell about a change there.
+ */
+export async function areaCodesHolding(db: Queryable, where: { siteIds?: readonly number[]; point?: readonly [number, number] }): Promise<string[]> {
+  const { rows } = await db.query<{ code: string }>(
+    `SELECT DISTINCT code FROM (
+       SELECT unnest(string_to_array(area_path::text, '.')) AS code FROM sites WHERE id = ANY ($1::bigint[])
+       UNION ALL
+       SELECT code FROM areas WHERE $2::float8 IS NOT NULL AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint($2, $3), 4326))
+     ) AS holding`,
+    [where.siteIds ?? [], where.point?.[0] ?? null, where.point?.[1] ?? null],
+  );
+  return rows.map((r) => r.code);
 }

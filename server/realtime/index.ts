@@ -18,6 +18,7 @@ import {
   WatchRequest,
   liveNamespace,
   maxAlertsPerPush,
+  type InspectionUpdate,
   type LiveClientToServerEvents,
   type LiveServerToClientEvents,
   type WatchReply,
@@ -33,6 +34,8 @@ export interface LivePublisher {
   publishAlerts(alerts: readonly AlertWithPath[]): void;
   /** Daily-report compliance of areas after a submission or a sweep, to each area's watchers. */
   publishReports(updates: readonly ReportsUpdate[]): void;
+  /** A change of a supervision round, to the watchers of the given area codes (any level). */
+  publishInspection(update: InspectionUpdate, areaCodes: readonly string[]): void;
 }
 
 declare module 'fastify' {
@@ -188,6 +191,9 @@ async function realtimePlugin(app: FastifyInstance, deps: { pool: Pool; config: 
     },
     publishReports: (updates) => {
       for (const update of updates) live.to(roomOf(update.area)).emit('reports:updated', update);
+    },
+    publishInspection: (update, areaCodes) => {
+      if (areaCodes.length > 0) live.to(areaCodes.map(roomOf)).emit('inspection:updated', update);
     },
   } satisfies LivePublisher);
 

@@ -12,6 +12,7 @@ import type { Config } from '../config.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, validationFailed } from '../errors.ts';
 import { withTransaction, type Pool } from '../infra/db.ts';
 import * as inspection from '../inspection/inspection.repository.ts';
+import { announceInspection } from '../inspection/live.ts';
 import { explainPriority } from '../inspection/priority.ts';
 import { isoWeekday, isRoundDay, weekOf, addDays } from '../inspection/round-days.ts';
 import { selectCandidates } from './candidates.ts';
@@ -190,6 +191,8 @@ export default async function routingRoutes(app: FastifyInstance, deps: { pool: 
         ms: result.summary.ms,
       },
     };
+    // The sites planned before as well as after: a watcher of a site dropped by the re-plan hears of it too.
+    const plannedBefore = new Map(await Promise.all(result.days.map(async (d) => [d.day, (await inspection.plannedStops(pool, round.id, d.day)).map((s) => s.siteId)] as const)));
     const planIds = await withTransaction(pool, async (client) => {
       const ids = new Map<string, number>();
       for (const day of result.days) {
@@ -222,6 +225,11 @@ export default async function routingRoutes(app: FastifyInstance, deps: { pool: 
       await inspection.savePlanNotes(client, round.id, result.days.map((d) => d.day), notes, user.username);
       return ids;
     });
+    for (const day of result.days) {
+      const planned = day.teams.flatMap((plan) => plan.stops.flatMap((s) => (s.siteId === undefined ? [] : [Number(s.siteId)])));
+      const siteIds = [...new Set([...(plannedBefore.get(day.day) ?? []), ...planned])];
+      await announceInspection(app, pool, { kind: 'plan', roundId: round.id, day: day.day, teamId: null, siteId: null }, { siteIds });
+    }
 
     return {
       roundId: round.id,

@@ -280,6 +280,16 @@ describe('inspection page', () => {
     await waitForMap();
     await eventually(async () => distance(await colourAt(where), hexRgb(teamColor(1)))).toBeLessThan(40);
     await screenshot('08-position');
+
+    // The leader's phone shares a newer position (another session, through the API): the socket's
+    // inspection:updated makes the open page re-read it, with no reload and no polling.
+    const moved: [number, number] = [where[0] + 0.006, where[1] - 0.003];
+    const shared = await fetch(`${baseUrl}/api/inspection/teams/1/position`, {
+      method: 'POST', headers: { cookie: await apiCookie('team01'), 'content-type': 'application/json' }, body: JSON.stringify({ lon: moved[0], lat: moved[1] }),
+    });
+    expect(shared.status, await shared.text()).toBe(201);
+    await eventually(async () => distance(await colourAt(moved), hexRgb(teamColor(1)))).toBeLessThan(40);
+    expect(distance(await colourAt(where), hexRgb(teamColor(1)))).toBeGreaterThan(40);
     expect(consoleErrors.filter((text) => !/status of 401/.test(text))).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ import {
   sheetsQuery,
   siteStatusQuery,
   teamsQuery,
+  useInspectionLive,
   visitsQuery,
   type PlanResponse,
 } from '../features/inspection/api.ts';
@@ -80,6 +81,7 @@ export function InspectionPage({ user }: { user: SessionUser }) {
   const [lastPlan, setLastPlan] = useState<PlanResponse | null>(null);
   const [selectedSiteId, setSelectedSiteId] = useState<number | null>(null);
   const [visit, setVisit] = useState<{ team: Team; target: VisitTarget } | null>(null);
+  useInspectionLive(user.jurisdiction.code);
 
   const round = useMemo(() => {
     const items = rounds.data?.items ?? [];

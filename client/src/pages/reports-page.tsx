@@ -10,7 +10,7 @@ import type { Compliance, SessionUser, UnitStatus } from '../../../server/contra
 import { areaChildrenQuery, areaQuery } from '../features/areas/api.ts';
 import { configQuery } from '../features/config/api.ts';
 import { PageNav } from '../features/inspection/page-nav.tsx';
-import { LiveStore } from '../features/live/live-store.ts';
+import { useLiveHints } from '../features/live/use-live-hints.ts';
 import { complianceQuery, exportUrl, ledgerRoles, reporterRoles } from '../features/reports/api.ts';
 import { LedgersView } from '../features/reports/ledgers-view.tsx';
 import { OnTimeRateView } from '../features/reports/on-time-rate.tsx';
@@ -27,7 +27,6 @@ import { TabList } from '../components/tab-list.tsx';
 import { UserMenu } from '../components/user-menu.tsx';
 import { formatNumber, setLanguage, useLanguage } from '../lib/i18n.ts';
 import { useCityDay } from '../lib/city-time.ts';
-import { meQueryKey } from '../lib/query-client.ts';
 import { useUiScale } from '../lib/ui-scale.ts';
 import { OverlayMap } from '../map/overlay-map.tsx';
 import { PageBrand } from '../components/page-brand.tsx';
@@ -37,19 +36,9 @@ const timeOf = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString('
 /** Refetches the area's compliance whenever the server pushes `reports:updated` for it. */
 function useReportsLive(area: string) {
   const client = useQueryClient();
-  const [store] = useState(
-    () =>
-      new LiveStore({
-        onUnauthenticated: () => void client.invalidateQueries({ queryKey: meQueryKey }),
-        // Compliance, sign-offs, roll-up, rates and the open report all follow from the reports.
-        onReportsUpdated: () => void client.invalidateQueries({ queryKey: ['reports'] }),
-      }),
-  );
-  useEffect(() => {
-    store.start();
-    return () => store.stop();
-  }, [store]);
-  useEffect(() => store.watch([area]), [store, area]);
+  // Compliance, sign-offs, roll-up, rates and the open report all follow from the reports.
+  const refresh = () => void client.invalidateQueries({ queryKey: ['reports'] });
+  useLiveHints(area, { onReportsUpdated: refresh, onReconnected: refresh });
 }
 
 type ReportsTab = 'compliance' | 'rollup' | 'rate' | 'ledgers';

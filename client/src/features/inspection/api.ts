@@ -1,5 +1,6 @@
 // The supervision-round API (server/inspection, server/routing) as TanStack Query options and
 // mutations. Keys start with 'inspection' so one invalidation refreshes what a visit changes.
+import { useEffect, useRef } from 'react';
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import type {
   Coverage,
@@ -19,6 +20,7 @@ import type {
 } from '../../../../server/contracts/index.ts';
 import type { PlanChange, PlanResponse } from '../../../../server/routing/contracts.ts';
 import { http, HttpError, withQuery } from '../../lib/http.ts';
+import { useLiveHints } from '../live/use-live-hints.ts';
 
 export type { PlanResponse };
 
@@ -100,13 +102,12 @@ export const coverageQuery = (roundId: number, week: string, by: CoverageBy) =>
     staleTime: 30_000,
   });
 
-/** The teams' latest shared positions of the day; re-read every minute while shown. */
+/** The teams' latest shared positions of the day; re-read when a leader shares one (useInspectionLive). */
 export const positionsQuery = (day: string) =>
   queryOptions({
     queryKey: ['inspection', 'positions', day],
     queryFn: ({ signal }) => http.get<TeamPositionList>(withQuery('/api/inspection/positions', { day }), signal),
     staleTime: 30_000,
-    refetchInterval: 60_000,
   });
 
 export const noticesQuery = (roundId: number, week: string) =>
@@ -122,6 +123,34 @@ export const noticesExcelUrl = (roundId: number, week: string) => withQuery(`/ap
 function useRefreshInspection() {
   const client = useQueryClient();
   return () => client.invalidateQueries({ predicate: (query) => query.queryKey[0] === 'inspection' && query.queryKey[1] !== 'rounds' && query.queryKey[1] !== 'teams' });
+}
+
+/** Pushes within this long of each other cost one re-read. */
+const liveGatherMs = 400;
+
+/**
+ * Keeps the page current while it is open: each `inspection:updated` pushed for the user's area
+ * re-reads the positions (a leader shared one) or what a plan, visit, rectification or case changes;
+ * after the socket was down, everything (what was announced meanwhile is lost).
+ */
+export function useInspectionLive(area: string): void {
+  const client = useQueryClient();
+  const refresh = useRefreshInspection();
+  const pending = useRef({ positions: false, rest: false, timer: undefined as ReturnType<typeof setTimeout> | undefined });
+  useEffect(() => () => clearTimeout(pending.current.timer), []);
+  useLiveHints(area, {
+    onInspectionUpdated: (update) => {
+      const gathered = pending.current;
+      if (update.kind === 'position') gathered.positions = true;
+      else gathered.rest = true;
+      gathered.timer ??= setTimeout(() => {
+        if (gathered.rest) void refresh();
+        else if (gathered.positions) void client.invalidateQueries({ queryKey: ['inspection', 'positions'] });
+        Object.assign(gathered, { positions: false, rest: false, timer: undefined });
+      }, liveGatherMs);
+    },
+    onReconnected: () => void refresh(),
+  });
 }
 
 /** Plans the day (every team) with the route planner; locked and visited stops are kept. */

@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server, type Socket } from 'socket.io';
 import { describe, expect, it } from 'vitest';
 import type { Alert, AreaDayCounts } from '../../../../server/contracts/index.ts';
 import { isNewer, LiveStore, maxAlerts, mergeAlerts } from './live-store.ts';
@@ -50,5 +53,31 @@ describe('live store', () => {
     await new Promise((resolve) => setTimeout(resolve, 400)); // listeners are notified at most every 250 ms
     expect(store.getSnapshot().alerts.map((a) => a.id)).toEqual([3, 2]);
     store.stop();
+  });
+
+  it('tells the page when the socket is back after the server dropped it, so it re-reads what it missed', async () => {
+    // A real socket.io server on /live that answers watches; the store's own reconnection does the rest.
+    const http = createServer();
+    const io = new Server(http);
+    const connections: Socket[] = [];
+    io.of('/live').on('connection', (socket) => {
+      connections.push(socket);
+      socket.on('areas:watch', (_request: unknown, ack: (reply: { data: [] }) => void) => ack({ data: [] }));
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    let reconnected = 0;
+    const store = new LiveStore({ onUnauthenticated: () => undefined, onReconnected: () => (reconnected += 1), url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` });
+    try {
+      store.start();
+      store.watch(['310000']);
+      await expect.poll(() => connections.length, { timeout: 5000 }).toBe(1);
+      expect(reconnected).toBe(0);
+      connections[0]!.disconnect(true);
+      await expect.poll(() => connections.length, { timeout: 5000 }).toBe(2);
+      await expect.poll(() => reconnected, { timeout: 5000 }).toBe(1);
+    } finally {
+      store.stop();
+      await new Promise((resolve) => io.close(resolve));
+    }
   });
 });

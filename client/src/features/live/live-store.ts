@@ -10,6 +10,7 @@ import { useSyncExternalStore } from 'react';
 import type {
   Alert,
   AreaDayCounts,
+  InspectionUpdate,
   LiveClientToServerEvents,
   LiveServerToClientEvents,
   ReportsUpdate,
@@ -55,6 +56,10 @@ export interface LiveStoreOptions {
   onMoreAlerts?: () => void;
   /** Called with each `reports:updated` (a watched area's report compliance changed). */
   onReportsUpdated?: (update: ReportsUpdate) => void;
+  /** Called with each `inspection:updated` (a supervision round changed in or below a watched area). */
+  onInspectionUpdated?: (update: InspectionUpdate) => void;
+  /** Called when the socket connects again after a drop: pushes may have been missed meanwhile. */
+  onReconnected?: () => void;
   url?: string;
 }
 
@@ -87,9 +92,12 @@ export class LiveStore {
       timeout: 10_000,
     });
     this.socket = socket;
+    let connectedBefore = false;
     socket.on('connect', () => {
       this.retryAttempt = 0;
       this.sendWatch();
+      if (connectedBefore) this.options.onReconnected?.();
+      connectedBefore = true;
     });
     socket.on('disconnect', (reason) => {
       this.setStatus('offline');
@@ -118,6 +126,7 @@ export class LiveStore {
     });
     socket.on('alerts:more', () => this.options.onMoreAlerts?.());
     socket.on('reports:updated', (update) => this.options.onReportsUpdated?.(update));
+    socket.on('inspection:updated', (update) => this.options.onInspectionUpdated?.(update));
   }
 
   /** Replaces the watched set (≤ 500 codes); the snapshot arrives in the ack. */
