@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorResponse } from '../contracts/common.ts';
-import { AuditList, AuditQuery } from '../contracts/audit.ts';
+import { AuditList, AuditQuery, maxAccessReasonLength } from '../contracts/audit.ts';
 import type { Role } from '../contracts/auth.ts';
 import { currentUser, requireRole } from '../auth/index.ts';
 import type { Pool, Queryable } from '../infra/db.ts';
@@ -24,9 +24,6 @@ declare module 'fastify' {
 
 const auditorRoles: ReadonlySet<Role> = new Set(['admin']);
 const maxExportRows = 50_000;
-
-/** The longest reason kept, in characters (code points, as the schemas' maxLength counts them). */
-export const maxAccessReasonLength = 500;
 
 /**
  * Why the client says it reads: the X-Access-Reason header (percent-encoded UTF-8, since headers are

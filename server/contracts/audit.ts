@@ -16,7 +16,8 @@ export const auditActions = [
 export type AuditAction = (typeof auditActions)[number];
 
 /** Why the data is looked at, when the client says: also accepted as the X-Access-Reason header (percent-encoded UTF-8). */
-export const AccessReason = Type.String({ minLength: 1, maxLength: 500, description: 'why (kept in the audit log with the read or export); or header X-Access-Reason' });
+export const maxAccessReasonLength = 500;
+export const AccessReason = Type.String({ minLength: 1, maxLength: maxAccessReasonLength, description: 'why (kept in the audit log with the read or export); or header X-Access-Reason' });
 
 /** The querystring every route that may answer unmasked personal data accepts. */
 export const ReasonQuery = Type.Object({ reason: Type.Optional(AccessReason) }, { additionalProperties: false });

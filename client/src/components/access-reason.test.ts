@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reasonHeaders, withReason } from './access-reason.tsx';
+import { withReason } from './access-reason.tsx';
 
 describe('withReason', () => {
   it('adds the trimmed reason to an address with or without a query, keeping its parameters', () => {
@@ -14,12 +14,5 @@ describe('withReason', () => {
   it('replaces a reason already there, and leaves the address alone when blank', () => {
     expect(new URL(withReason('/a.xlsx?reason=old', 'new'), 'http://x').searchParams.getAll('reason')).toEqual(['new']);
     expect(withReason('/a.xlsx?week=2026-11-16', '   ')).toBe('/a.xlsx?week=2026-11-16');
-  });
-});
-
-describe('reasonHeaders', () => {
-  it('percent-encodes the reason (headers are Latin-1), none when blank', () => {
-    expect(reasonHeaders('核查 check')).toEqual({ 'X-Access-Reason': '%E6%A0%B8%E6%9F%A5%20check' });
-    expect(reasonHeaders(' ')).toEqual({});
   });
 });

@@ -9,10 +9,8 @@ import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { keepFocusInside } from '../lib/focus-trap.ts';
 import { useEscapeToClose } from '../lib/use-escape.ts';
+import { maxAccessReasonLength } from '../../../server/contracts/audit.ts';
 import './access-reason.css';
-
-/** The longest reason the server takes (its schemas say maxLength 500; a longer header is cut). */
-export const maxReasonLength = 500;
 
 /** The address with `reason` set (trimmed), keeping its other parameters; unchanged when blank. */
 export function withReason(href: string, reason: string): string {
@@ -22,12 +20,6 @@ export function withReason(href: string, reason: string): string {
   const params = new URLSearchParams(at < 0 ? '' : href.slice(at + 1));
   params.set('reason', text);
   return `${at < 0 ? href : href.slice(0, at)}?${params.toString()}`;
-}
-
-/** The X-Access-Reason header for a fetch (headers are Latin-1: percent-encoded UTF-8); none when blank. */
-export function reasonHeaders(reason: string): Record<string, string> {
-  const text = reason.trim();
-  return text === '' ? {} : { 'X-Access-Reason': encodeURIComponent(text) };
 }
 
 export interface AuditedDownloadProps {
@@ -114,7 +106,7 @@ function ReasonDialog({ href, label, testId, personal, reason, setReason, onClos
             <input
               type="text"
               value={reason}
-              maxLength={maxReasonLength}
+              maxLength={maxAccessReasonLength}
               placeholder={t('accessReason.placeholder')}
               onChange={(event) => setReason(event.target.value)}
               data-testid={`${testId}-reason`}
