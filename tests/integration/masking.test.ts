@@ -4,12 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../server/config.ts';
 import { createPool, type Pool } from '../../server/infra/db.ts';
-import { startServer, type RunningServer } from '../../server/server.ts';
+import type { RunningServer } from '../../server/server.ts';
 import type { Alert } from '../../server/contracts/alerts.ts';
 import { maskAddress, maskIdNumber, maskName, maskPhone, maskedExportNotice } from '../../server/privacy/masking.ts';
 import { connectLive, connected, loginCookie, waitFor, watch, type LiveSocket } from '../helpers/live-client.ts';
+import { startTestServer } from '../helpers/test-server.ts';
 
 type Shown = 'unmasked' | 'masked' | 'absent' | 'denied';
 type Username = 'admin' | 'command' | 'pudong' | 'lujiazui' | 'grid01' | 'team01' | 'wall';
@@ -113,13 +113,7 @@ async function createFixture(key: Key, writer: Username, grid: string): Promise<
 
 beforeAll(async () => {
   pool = createPool(inject('databaseUrl'), 4);
-  server = await startServer({
-    pool: createPool(inject('databaseUrl'), 6),
-    config: { ...loadConfig({}), port: 0, host: '127.0.0.1', logLevel: 'warn', sweepIntervalSeconds: 0 },
-    handleSignals: false,
-    logger: false,
-  });
-  baseUrl = server.url.replace('localhost', '127.0.0.1');
+  ({ server, baseUrl } = await startTestServer({ connections: 6 }));
   for (const username of usernames) cookies[username] = await loginCookie(baseUrl, username);
   const grid = async (sql: string) => (await pool.query<{ code: string }>(sql)).rows[0]!.code;
   // Grids at the end of their areas, away from the other test files' grids.

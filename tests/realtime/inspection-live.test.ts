@@ -1,15 +1,15 @@
 // `inspection:updated` on /live, with real socket.io clients: a plan, a lock and a shared position
 // reach the watchers of the areas that hold them — and only those — as a hint without details.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../server/config.ts';
 import { createPool, withTransaction, type Pool } from '../../server/infra/db.ts';
 import { cityDay } from '../../server/infra/city-time.ts';
-import { startServer, type RunningServer } from '../../server/server.ts';
+import type { RunningServer } from '../../server/server.ts';
 import { hashPassword } from '../../server/auth/password.ts';
 import { demoRoundName } from '../../server/inspection/demo-round.ts';
 import * as repo from '../../server/inspection/inspection.repository.ts';
 import type { InspectionUpdate } from '../../server/contracts/live.ts';
 import { connectLive, connected, loginCookie, waitFor, watch, type LiveSocket } from '../helpers/live-client.ts';
+import { startTestServer } from '../helpers/test-server.ts';
 
 let server: RunningServer;
 let pool: Pool;
@@ -47,13 +47,7 @@ async function send(method: string, path: string, cookie: string, body: object):
 
 beforeAll(async () => {
   pool = createPool(inject('databaseUrl'), 2);
-  server = await startServer({
-    pool: createPool(inject('databaseUrl'), 4),
-    config: { ...loadConfig({}), port: 0, host: '127.0.0.1', logLevel: 'warn', sweepIntervalSeconds: 0 },
-    handleSignals: false,
-    logger: false,
-  });
-  baseUrl = server.url.replace('localhost', '127.0.0.1');
+  ({ server, baseUrl } = await startTestServer());
   teamId = (await pool.query<{ id: number }>("SELECT id FROM inspection_teams WHERE code = 'T09'")).rows[0]!.id;
   roundId = (await pool.query<{ id: number }>('SELECT id FROM inspection_rounds WHERE name = $1', [demoRoundName])).rows[0]!.id;
   await pool.query(

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../server/config.ts';
 import { createPool, type Pool } from '../../server/infra/db.ts';
-import { startServer, type RunningServer } from '../../server/server.ts';
+import type { RunningServer } from '../../server/server.ts';
 import type { AreaDayCounts } from '../../server/contracts/stats.ts';
 import { maxAlertsPerPush } from '../../server/contracts/live.ts';
 import { connectLive, connected, loginCookie, recordUpdates, waitFor, watch, type LiveSocket } from '../helpers/live-client.ts';
+import { startTestServer } from '../helpers/test-server.ts';
 
 let server: RunningServer;
 let pool: Pool;
@@ -40,13 +40,7 @@ const snapshotOf = (reply: Awaited<ReturnType<typeof watch>>): AreaDayCounts[] =
 
 beforeAll(async () => {
   pool = createPool(inject('databaseUrl'), 4);
-  server = await startServer({
-    pool: createPool(inject('databaseUrl'), 6),
-    config: { ...loadConfig({}), port: 0, host: '127.0.0.1', logLevel: 'warn', sweepIntervalSeconds: 0 },
-    handleSignals: false,
-    logger: false,
-  });
-  baseUrl = server.url.replace('localhost', '127.0.0.1');
+  ({ server, baseUrl } = await startTestServer({ connections: 6 }));
   command = await loginCookie(baseUrl, 'command');
   // A grid of its own, so that other test files' records do not arrive here.
   grid = (await pool.query<{ code: string }>(`SELECT code FROM areas WHERE level = 'grid' AND code LIKE '310112%' ORDER BY code DESC LIMIT 1`)).rows[0]!.code;

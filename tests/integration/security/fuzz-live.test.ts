@@ -3,12 +3,11 @@
 // Replay a failure with FUZZ_SEED=<seed> FUZZ_PATH=<path> (from the report).
 import fc from 'fast-check';
 import { Compile } from 'typebox/compile';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../../server/config.ts';
-import { createPool } from '../../../server/infra/db.ts';
-import { startServer, type RunningServer } from '../../../server/server.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../../server/server.ts';
 import { WatchRequest, maxWatchedAreas, type WatchReply } from '../../../server/contracts/live.ts';
 import { connectLive, connected, loginCookie, watch, type LiveSocket } from '../../helpers/live-client.ts';
+import { startTestServer } from '../../helpers/test-server.ts';
 import { badValue, brokenValue, fuzzParameters, nastyString, validValue, watchProcessFailures, type Hints } from './fuzz-support.ts';
 
 const watchRequest = Compile(WatchRequest);
@@ -20,13 +19,7 @@ const watcher = watchProcessFailures();
 const hints: Hints = { areaCodes: ['310115005', '310115005001', '310115', '310000', '310101', '999999', '3101150059999999'] };
 
 beforeAll(async () => {
-  server = await startServer({
-    pool: createPool(inject('databaseUrl'), 4),
-    config: { ...loadConfig({}), port: 0, host: '127.0.0.1', logLevel: 'warn', sweepIntervalSeconds: 0 },
-    handleSignals: false,
-    logger: false,
-  });
-  baseUrl = server.url.replace('localhost', '127.0.0.1');
+  ({ server, baseUrl } = await startTestServer());
 });
 
 afterAll(async () => {

@@ -3,13 +3,13 @@
 // contains them. Real socket.io clients against a real listening server.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../../server/config.ts';
 import { createPool, type Pool } from '../../../server/infra/db.ts';
-import { startServer, type RunningServer } from '../../../server/server.ts';
+import type { RunningServer } from '../../../server/server.ts';
 import { sessionRecheckMs } from '../../../server/realtime/index.ts';
 import type { Alert } from '../../../server/contracts/alerts.ts';
 import type { AreaDayCounts } from '../../../server/contracts/stats.ts';
 import { connectLive, connected, loginCookie, waitFor, watch, type LiveSocket } from '../../helpers/live-client.ts';
+import { startTestServer } from '../../helpers/test-server.ts';
 import { subjects } from './endpoint-matrix.ts';
 import { addPudongTeamLeader, places, type Place } from './fixtures.ts';
 
@@ -65,13 +65,7 @@ async function feverAt(gridCode: string): Promise<void> {
 beforeAll(async () => {
   pool = createPool(inject('databaseUrl'), 2);
   await addPudongTeamLeader(pool);
-  server = await startServer({
-    pool: createPool(inject('databaseUrl'), 4),
-    config: { ...loadConfig({}), port: 0, host: '127.0.0.1', logLevel: 'warn', sweepIntervalSeconds: 0 },
-    handleSignals: false,
-    logger: false,
-  });
-  baseUrl = server.url.replace('localhost', '127.0.0.1');
+  ({ server, baseUrl } = await startTestServer());
   cookies.set('admin', await loginCookie(baseUrl, 'admin'));
   for (const subject of subjects) cookies.set(subject.username, subject.wallToken ? (await wallTokenSession(subject.jurisdiction)).cookie : await loginCookie(baseUrl, subject.username));
   // The last grids of each place's community: other files' screenings use the first ones.
