@@ -1,5 +1,5 @@
 import type { Queryable } from '../infra/db.ts';
-import { Alert } from '../contracts/alerts.ts';
+import { Alert, streetAudienceKinds, streetLevel } from '../contracts/alerts.ts';
 
 // Only the detail keys of the contract leave the server: socket messages are not filtered by the
 // response schema as HTTP answers are, and whatever a writer puts into details must not reach a wall.
@@ -19,17 +19,17 @@ const alertJson = `json_build_object(
 
 export interface AlertWithPath {
   alert: Alert;
-  /** codes of the alert's grid and all its ancestors */
+  /** the codes of the areas whose watchers get the alert: its place and every ancestor (a street-audience alert: up to its street) */
   path: string[];
 }
 
 export async function alertsByIds(db: Queryable, ids: number[]): Promise<AlertWithPath[]> {
-  const { rows } = await db.query<AlertWithPath>(
+  const { rows } = await db.query<{ alert: Alert; path: string[] }>(
     `SELECT ${alertJson} AS alert, string_to_array(al.area_path::text, '.') AS path
        FROM alerts al WHERE al.id = ANY ($1) ORDER BY al.id`,
     [ids],
   );
-  return rows;
+  return rows.map(({ alert, path }) => ({ alert, path: streetAudienceKinds.includes(alert.kind) ? path.slice(streetLevel - 1) : path }));
 }
 
 export interface AlertFilter {
@@ -40,17 +40,19 @@ export interface AlertFilter {
   limit: number;
 }
 
+// Street-audience alerts (streetAudienceKinds) only in a scope at street level or below, or when asked for by kind.
 const filterSql = `al.area_path <@ $1::ltree
   AND ($2 = 'all' OR ($2 = 'active' AND al.status <> 'closed') OR al.status = $2)
-  AND ($3::text IS NULL OR al.kind = $3)`;
+  AND ($3::text IS NULL OR al.kind = $3)
+  AND ($3::text IS NOT NULL OR nlevel($1::ltree) >= ${streetLevel} OR al.kind <> ALL ($4::text[]))`;
 
 export async function listAlerts(db: Queryable, filter: AlertFilter): Promise<{ items: Alert[]; total: number }> {
-  const params = [filter.scopePath, filter.status, filter.kind ?? null];
+  const params = [filter.scopePath, filter.status, filter.kind ?? null, streetAudienceKinds];
   const [page, count] = await Promise.all([
     db.query<{ alert: Alert }>(
       `SELECT ${alertJson} AS alert FROM alerts al
-        WHERE ${filterSql} AND ($4::bigint IS NULL OR al.id < $4)
-        ORDER BY al.id DESC LIMIT $5`,
+        WHERE ${filterSql} AND ($5::bigint IS NULL OR al.id < $5)
+        ORDER BY al.id DESC LIMIT $6`,
       [...params, filter.before ?? null, filter.limit],
     ),
     db.query<{ total: number }>(`SELECT count(*)::int AS total FROM alerts al WHERE ${filterSql}`, params),

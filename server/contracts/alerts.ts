@@ -4,6 +4,16 @@ import { AreaCode } from './common.ts';
 export const alertKinds = ['abnormal_temperature', 'red_code', 'positive_result', 'missed_check', 'overdue_release', 'late_result', 'report_reminder', 'report_late', 'report_escalated', 'rectification_escalated'] as const;
 export const AlertKind = Type.Enum(alertKinds);
 export type AlertKind = (typeof alertKinds)[number];
+
+/**
+ * Alerts addressed to a unit and its street office, not to those above: a daily-report reminder.
+ * Every community's falls due at 08:30, so the district, the city and the wall display would get
+ * thousands of them each morning, pushing real alerts off their lists. Lists scoped above a street
+ * leave them out unless asked for by kind; the socket sends them to watchers of the street and below.
+ */
+export const streetAudienceKinds: readonly AlertKind[] = ['report_reminder'];
+/** The street is the third level of an area path (city.district.street). */
+export const streetLevel = 3;
 export const AlertStatus = Type.Enum(['open', 'acknowledged', 'closed']);
 
 /** Officials and grid workers follow alerts up; the wall and inspection teams only see them. */

@@ -5,6 +5,7 @@ import type { Compliance, DailyReport, OnTimeRate, ReportPrefill, ReportsUpdate,
 import { addAreaDayCounts } from '../../server/stats/stats.repository.ts';
 import { findUnit, saveReport, unitDeadline } from '../../server/reports/reports.repository.ts';
 import { sweepAndPublish } from '../../server/reports/sweeper.ts';
+import { alertsByIds } from '../../server/alerts/alerts.repository.ts';
 import { createTestApp, json, type TestApp } from '../helpers/test-app.ts';
 
 const tz = 'Asia/Shanghai';
@@ -252,6 +253,19 @@ describe('compliance, on-time rate and escalation', () => {
     // The reminder goes to the unit itself.
     expect(await kindsAt(unit)).toEqual(['report_reminder']);
     expect(await kindsAt(street)).toEqual([]);
+    // ...and to its street office, not above: every community's falls due at once, and would bury the
+    // district's, the city's and the wall's alerts. Pushed to the watchers of the street and the unit only,
+    const reminder = (await t.pool.query<{ id: number }>(`SELECT id FROM alerts WHERE kind = 'report_reminder' AND area_code = $1 AND day = $2`, [unit, day])).rows[0]!;
+    expect((await alertsByIds(t.pool, [reminder.id]))[0]!.path).toEqual([street, unit]);
+    // listed for the street, left out of a city or district list unless asked for by kind (is it the
+    // newest alert of the list up to its own id?).
+    const listsIt = async (cookie: string, query: string) =>
+      json<{ items: Array<{ id: number }> }>(await get(cookie, `/api/alerts?status=all&limit=1&before=${reminder.id + 1}&${query}`)).items[0]?.id === reminder.id;
+    expect(await listsIt(command, `area=${street}`)).toBe(true);
+    expect(await listsIt(command, `area=${unit}`)).toBe(true);
+    expect(await listsIt(command, `area=${street.slice(0, 6)}&kind=report_reminder`)).toBe(true);
+    expect(await listsIt(command, `area=${street.slice(0, 6)}`)).toBe(false);
+    expect(await listsIt(wall, 'area=310000')).toBe(false);
     published.length = 0;
     const late = await sweepAndPublish(t.app, t.pool, ...sweepAt(5));
     // After the deadline: nothing more per unit, one alert for the street listing every unit still unreported.
