@@ -73,18 +73,36 @@ const multipartMessage = /^(Multipart: |Unexpected end of (multipart data|form)|
 
 /** NUL (PostgreSQL refuses it in text) or a lone surrogate (stored as U+FFFD, silently): refused. */
 const unstorableText = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** A cheap first look: almost every string has neither NUL nor any surrogate. */
+const maybeUnstorable = /[\u0000\ud800-\udfff]/;
+const unstorable = (text: string) => maybeUnstorable.test(text) && unstorableText.test(text);
 
-/** The path of the first string (or key) in a parsed body, query or params that cannot be stored. */
-export function findUnstorableText(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return unstorableText.test(value) ? path || '/' : undefined;
+/** The keys, innermost first, down to the first string (or key) that cannot be stored. */
+function unstorableAt(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return unstorable(value) ? [] : undefined;
   if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const at = `${path}/${key}`;
-    if (unstorableText.test(key)) return at;
-    const found = findUnstorableText(item, at);
-    if (found) return found;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = unstorableAt(value[i]);
+      if (found) return [...found, String(i)];
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    if (unstorable(key)) return [key];
+    const found = unstorableAt((value as Record<string, unknown>)[key]);
+    if (found) return [...found, key];
   }
   return undefined;
+}
+
+/**
+ * The path of the first string (or key) in a parsed body, query or params that cannot be stored.
+ * Runs on every request (5,000-record batches included): no path is built unless one is found.
+ */
+export function findUnstorableText(value: unknown): string | undefined {
+  const keys = unstorableAt(value);
+  return keys === undefined ? undefined : `/${keys.reverse().join('/')}`;
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {

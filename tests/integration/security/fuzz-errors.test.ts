@@ -102,6 +102,8 @@ describe('requests', () => {
       ['{"name":"a\\u0000b"}', 'body/name'],
       ['{"name":"\\ud800"}', 'body/name'],
       ['{"x\\udfff":"ok"}', 'body/x\udfff'],
+      ['{"records":[{"id":"ok"},{"id":"a","tags":["b","c\\u0000"]}]}', 'body/records/1/tags/1'],
+      ['"\\ud83d"', 'body'],
     ] as const) {
       const response = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload });
       expect(response.statusCode, response.body).toBe(400);
