@@ -72,12 +72,29 @@ export async function deleteSession(db: Queryable, tokenHash: string): Promise<v
 
 export async function deleteUserSessions(db: Queryable, userId: number): Promise<number> {
   const result = await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  await db.query('DELETE FROM login_devices WHERE user_id = $1', [userId]);
   return result.rowCount ?? 0;
+}
+
+/** Remembers a browser the user signed in from, for `days`. */
+export async function trustDevice(db: Queryable, tokenHash: string, userId: number, days: number): Promise<void> {
+  await db.query(`INSERT INTO login_devices (token_hash, user_id, expires_at) VALUES ($1, $2, now() + make_interval(days => $3))`, [tokenHash, userId, days]);
+}
+
+/** Whether the browser's device token is one this username signed in from (and still trusted). */
+export async function isTrustedDevice(db: Queryable, tokenHash: string, username: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `SELECT 1 FROM login_devices d JOIN users u ON u.id = d.user_id
+      WHERE d.token_hash = $1 AND u.username = $2 AND d.expires_at > now()`,
+    [tokenHash, username],
+  );
+  return (rowCount ?? 0) > 0;
 }
 
 /** Sessions past their absolute expiry or idle timeout, and failed sign-ins nobody needs to count any more. */
 export async function sweepSessions(db: Queryable, throttleKeepMinutes: number): Promise<{ sessions: number; throttles: number }> {
   const sessions = await db.query('DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(mins => idle_minutes)');
+  await db.query('DELETE FROM login_devices WHERE expires_at <= now()');
   const throttles = await db.query(
     `DELETE FROM login_throttle
       WHERE window_started_at <= now() - make_interval(mins => $1) AND (locked_until IS NULL OR locked_until <= now())`,

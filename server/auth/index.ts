@@ -96,10 +96,16 @@ export async function endUserSessions(db: Queryable, userId: number): Promise<nu
 
 // Failed sign-ins are counted per account (consecutive, until a success or a day without one) and
 // per client address (within the lock's length): the first stops guessing one password, the second
-// trying one password on many accounts.
+// trying one password on many accounts. A browser the account has signed in from before (its device
+// cookie) is counted on its own instead of with the account: strangers failing lock out strangers,
+// not the owner at their usual desk.
 const accountKey = (username: string) => `user:${username}`;
+const deviceKey = (tokenHash: string) => `device:${tokenHash}`;
 const addressKey = (ip: string) => `ip:${ip}`;
 const accountWindowMinutes = 24 * 60;
+/** The device cookie: sent to the sign-in route only. */
+export const deviceCookie = 'ecc_device';
+const deviceTrustDays = 180;
 
 /** Lifts an account's sign-in lock (an admin, once the owner is known to be the one who failed). */
 export async function clearLoginLock(pool: Pool, username: string): Promise<void> {
@@ -167,25 +173,35 @@ async function authPlugin(app: FastifyInstance, deps: { pool: Pool; config: Conf
     async (request, reply) => {
       const { username, password } = request.body;
       const name = username.trim().toLowerCase();
-      const keys = { account: accountKey(name), address: addressKey(request.ip) };
-      const locked = await repo.lockedKeys(pool, [keys.account, keys.address]);
+      const deviceToken = request.cookies[deviceCookie];
+      const device = deviceToken && deviceToken.length <= 128 && (await repo.isTrustedDevice(pool, hashToken(deviceToken), name)) ? hashToken(deviceToken) : null;
+      // A trusted browser's failures lock that browser; anyone else's lock the account for anyone else.
+      const keys = { counted: device ? deviceKey(device) : accountKey(name), address: addressKey(request.ip) };
+      const locked = await repo.lockedKeys(pool, [keys.counted, keys.address]);
       const addressLock = locked.get(keys.address);
       if (addressLock !== undefined) throw addressLimited(addressLock);
-      const accountLock = locked.get(keys.account);
+      const accountLock = locked.get(keys.counted);
       if (accountLock !== undefined) throw accountLocked(accountLock);
 
       const user = await repo.findUserForLogin(pool, name);
       if (!(await verifyPassword(password, user?.passwordHash)) || !user) {
         const [accountNowLocked, addressNowLocked] = await Promise.all([
-          repo.recordLoginFailure(pool, keys.account, { maxFailures: config.loginMaxFailures, windowMinutes: accountWindowMinutes, lockMinutes: config.loginLockMinutes }),
+          repo.recordLoginFailure(pool, keys.counted, { maxFailures: config.loginMaxFailures, windowMinutes: accountWindowMinutes, lockMinutes: config.loginLockMinutes }),
           repo.recordLoginFailure(pool, keys.address, { maxFailures: config.loginIpMaxFailures, windowMinutes: config.loginLockMinutes, lockMinutes: config.loginLockMinutes }),
         ]);
         if (addressNowLocked !== undefined) throw addressLimited(addressNowLocked);
         if (accountNowLocked !== undefined) throw accountLocked(accountNowLocked);
         throw unauthenticated('Wrong username or password / 用户名或密码错误');
       }
-      await repo.clearLoginFailures(pool, keys.account);
+      await repo.clearLoginFailures(pool, keys.counted);
       if (needsRehash(user.passwordHash)) await repo.updatePasswordHash(pool, user.id, await hashPassword(password));
+      if (!device) {
+        const token = randomBytes(32).toString('base64url');
+        await repo.trustDevice(pool, hashToken(token), user.id, deviceTrustDays);
+        reply.setCookie(deviceCookie, token, {
+          httpOnly: true, sameSite: 'strict', secure: config.secureCookies, path: '/api/auth/login', maxAge: deviceTrustDays * 86_400,
+        });
+      }
       await startSession(pool, config, reply, user.id);
       return { user: toSessionUser(user) };
     },

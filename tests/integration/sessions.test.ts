@@ -5,7 +5,7 @@ import { randomBytes, scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, demoPassword, json, type TestApp } from '../helpers/test-app.ts';
-import { endUserSessions, hashToken, sessionCookie } from '../../server/auth/index.ts';
+import { deviceCookie, endUserSessions, hashToken, sessionCookie } from '../../server/auth/index.ts';
 import { sweepSessions } from '../../server/auth/auth.repository.ts';
 import { hashPassword } from '../../server/auth/password.ts';
 
@@ -91,6 +91,46 @@ describe('failed sign-ins', () => {
     await t.pool.query(`UPDATE login_throttle SET locked_until = now() - interval '1 second' WHERE key = 'user:lock.me'`);
     expect((await login('lock.me', 'right-password', address)).statusCode).toBe(200);
     expect((await t.pool.query(`SELECT 1 FROM login_throttle WHERE key = 'user:lock.me'`)).rowCount).toBe(0);
+  });
+
+  it("a stranger's failures lock the account for strangers only: its owner's usual browser still signs in, and counts its own failures", async () => {
+    const userId = await createUser('device.owner', await hashPassword('right-password'));
+    await createUser('someone.else', await hashPassword('other-password'));
+    const signIn = (username: string, password: string, device?: string) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, remoteAddress: newAddress(), ...(device ? { cookies: { [deviceCookie]: device } } : {}) });
+    // The owner's browser gets a device cookie with its first sign-in: httpOnly, strict, for the sign-in route alone.
+    const first = await signIn('device.owner', 'right-password');
+    expect(first.statusCode).toBe(200);
+    const issued = first.cookies.find((c) => c.name === deviceCookie)!;
+    expect(issued).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/auth/login' });
+    expect(issued.maxAge).toBe(180 * 86_400);
+    const device = issued.value;
+    // A browser that already has one keeps it.
+    expect((await signIn('device.owner', 'right-password', device)).cookies.some((c) => c.name === deviceCookie)).toBe(false);
+
+    // A stranger fails five times: the account is locked for anyone without the owner's device cookie...
+    for (let i = 0; i < 5; i++) await signIn('device.owner', `guess-${i}`);
+    expect((await signIn('device.owner', 'right-password')).statusCode).toBe(423);
+    expect((await signIn('device.owner', 'right-password', 'forged-or-stale-token')).statusCode).toBe(423);
+    // ...another account's device cookie included,
+    const otherDevice = (await signIn('someone.else', 'other-password')).cookies.find((c) => c.name === deviceCookie)!.value;
+    expect((await signIn('device.owner', 'right-password', otherDevice)).statusCode).toBe(423);
+    // but the owner at their usual browser signs in.
+    expect((await signIn('device.owner', 'right-password', device)).statusCode).toBe(200);
+
+    // Failures sent with the device cookie are counted for that browser: five lock it, not the others.
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await signIn('device.owner', 'typo', device)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 423]);
+    expect((await signIn('device.owner', 'right-password', device)).statusCode).toBe(423);
+    expect((await t.pool.query(`SELECT 1 FROM login_throttle WHERE key = $1`, [`device:${hashToken(device)}`])).rowCount).toBe(1);
+
+    // Ending every session of the user (sign out everywhere, a password reset, disabling) ends the trust too.
+    await t.pool.query(`DELETE FROM login_throttle WHERE key = $1`, [`device:${hashToken(device)}`]);
+    expect((await t.pool.query('SELECT 1 FROM login_devices WHERE user_id = $1', [userId])).rowCount).toBe(1);
+    await endUserSessions(t.pool, userId);
+    expect((await t.pool.query('SELECT 1 FROM login_devices WHERE user_id = $1', [userId])).rowCount).toBe(0);
+    expect((await signIn('device.owner', 'right-password', device)).statusCode).toBe(423);
   });
 
   it('a successful sign-in resets the count: failures must be consecutive', async () => {
