@@ -4,11 +4,10 @@
 // way the client offers such a file: a button that opens a small dialog where the user may say why
 // (optional: "why if asked") before the download starts. Keyboard: Enter in the field downloads, Esc or
 // Cancel closes, Tab stays inside, focus goes back to the button.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
-import { keepFocusInside } from '../lib/focus-trap.ts';
-import { useEscapeToClose } from '../lib/use-escape.ts';
+import { Dialog } from './dialog.tsx';
 import { maxAccessReasonLength } from '../../../server/contracts/audit.ts';
 import './access-reason.css';
 
@@ -62,17 +61,8 @@ function ReasonDialog({ href, label, testId, personal, reason, setReason, onClos
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const id = useId();
-  const ref = useRef<HTMLDivElement>(null);
+  const noteId = useId();
   const link = useRef<HTMLAnchorElement>(null);
-  useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    ref.current?.querySelector<HTMLInputElement>('input')?.focus();
-    return () => {
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
-  useEscapeToClose(onClose);
   // The link's own click starts the download; the dialog closes right after, not before it.
   const closeSoon = () => window.setTimeout(onClose, 0);
   const submit = (event: FormEvent) => {
@@ -81,45 +71,30 @@ function ReasonDialog({ href, label, testId, personal, reason, setReason, onClos
   };
 
   return (
-    <div className="visit-backdrop" role="presentation" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
-      <div
-        ref={ref}
-        className="visit-dialog access-reason-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${id}-title`}
-        aria-describedby={`${id}-note`}
-        onKeyDown={(event) => keepFocusInside(event, ref.current)}
-        data-testid={`${testId}-dialog`}
-      >
-        <header className="visit-header">
-          <h2 id={`${id}-title`}>{label}</h2>
-          <button type="button" className="icon-button" onClick={onClose} aria-label={t('accessReason.close')}>×</button>
-        </header>
-        <form onSubmit={submit}>
-          <p id={`${id}-note`} className="hint">
-            {t('accessReason.audited')}
-            {personal ? ` ${t('accessReason.personal')}` : ''}
-          </p>
-          <label className="field">
-            {t('accessReason.label')}
-            <input
-              type="text"
-              value={reason}
-              maxLength={maxAccessReasonLength}
-              placeholder={t('accessReason.placeholder')}
-              onChange={(event) => setReason(event.target.value)}
-              data-testid={`${testId}-reason`}
-            />
-          </label>
-          <div className="access-reason-actions">
-            <button type="button" className="button" onClick={onClose}>{t('accessReason.cancel')}</button>
-            <a ref={link} className="button button-primary" href={withReason(href, reason)} download onClick={closeSoon} data-testid={`${testId}-download`}>
-              {t('accessReason.download')}
-            </a>
-          </div>
-        </form>
-      </div>
-    </div>
+    <Dialog title={label} onClose={onClose} testId={`${testId}-dialog`} className="access-reason-dialog" describedBy={noteId}>
+      <form onSubmit={submit}>
+        <p id={noteId} className="hint">
+          {t('accessReason.audited')}
+          {personal ? ` ${t('accessReason.personal')}` : ''}
+        </p>
+        <label className="field">
+          {t('accessReason.label')}
+          <input
+            type="text"
+            value={reason}
+            maxLength={maxAccessReasonLength}
+            placeholder={t('accessReason.placeholder')}
+            onChange={(event) => setReason(event.target.value)}
+            data-testid={`${testId}-reason`}
+          />
+        </label>
+        <div className="access-reason-actions">
+          <button type="button" className="button" onClick={onClose}>{t('accessReason.cancel')}</button>
+          <a ref={link} className="button button-primary" href={withReason(href, reason)} download onClick={closeSoon} data-testid={`${testId}-download`}>
+            {t('accessReason.download')}
+          </a>
+        </div>
+      </form>
+    </Dialog>
   );
 }

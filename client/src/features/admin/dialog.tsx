@@ -1,36 +1,7 @@
-// A modal dialog for the admin page: focus moves in when it opens and back to what opened it when it
-// closes, Tab stays inside, Esc closes. A confirmation is the same dialog with two buttons.
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+// The admin page's dialogs: a confirmation (the common dialog with two buttons), a secret shown once,
+// and the text of a failed request.
 import { useTranslation } from 'react-i18next';
-import { keepFocusInside } from '../../lib/focus-trap.ts';
-import { useEscapeToClose } from '../../lib/use-escape.ts';
-
-export function Dialog({ title, onClose, children, testId }: { title: string; onClose: () => void; children: ReactNode; testId: string }) {
-  const { t } = useTranslation();
-  const id = useId();
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    ref.current?.querySelector<HTMLElement>('[autofocus], input:not([disabled]), select, button.button-primary')?.focus();
-    return () => {
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
-  useEscapeToClose(onClose);
-
-
-  return (
-    <div className="visit-backdrop" role="presentation">
-      <div ref={ref} className="visit-dialog admin-dialog" role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} onKeyDown={(event) => keepFocusInside(event, ref.current)} data-testid={testId}>
-        <header className="visit-header">
-          <h2 id={`${id}-title`}>{title}</h2>
-          <button type="button" className="icon-button" onClick={onClose} aria-label={t('admin.close')}>×</button>
-        </header>
-        {children}
-      </div>
-    </div>
-  );
-}
+import { Dialog } from '../../components/dialog.tsx';
 
 export function ConfirmDialog({
   title,
@@ -51,7 +22,7 @@ export function ConfirmDialog({
 }) {
   const { t } = useTranslation();
   return (
-    <Dialog title={title} onClose={onClose} testId="admin-confirm">
+    <Dialog className="admin-dialog" title={title} onClose={onClose} testId="admin-confirm">
       <p>{message}</p>
       {error ? <p className="form-error" role="alert">{error}</p> : null}
       <div className="visit-footer admin-actions">

@@ -7,7 +7,8 @@ import { roles, type Role } from '../../../../server/contracts/index.ts';
 import { HttpError } from '../../lib/http.ts';
 import { useCreateUser, useUpdateUser } from './api.ts';
 import { AreaField } from './area-field.tsx';
-import { Dialog, errorText, SecretNotice } from './dialog.tsx';
+import { Dialog } from '../../components/dialog.tsx';
+import { errorText, SecretNotice } from './dialog.tsx';
 
 /** The wall role belongs to wall-display tokens (the demo `wall` user keeps it). */
 export const assignableRoles = roles.filter((role) => role !== 'wall');
@@ -46,7 +47,7 @@ export function UserDialog({ user, selfUsername, onClose }: { user: AdminUser | 
 
   if (created) {
     return (
-      <Dialog title={t('admin.users.createdTitle', { username: created.user.username })} onClose={onClose} testId="user-dialog">
+      <Dialog className="admin-dialog" title={t('admin.users.createdTitle', { username: created.user.username })} onClose={onClose} testId="user-dialog">
         <SecretNotice note={t('admin.shownOnce')} items={[{ label: t('admin.users.password'), value: created.generatedPassword!, testId: 'generated-password' }]} />
         <div className="visit-footer admin-actions">
           <button type="button" className="button button-primary" onClick={onClose} autoFocus>{t('admin.done')}</button>
@@ -56,7 +57,7 @@ export function UserDialog({ user, selfUsername, onClose }: { user: AdminUser | 
   }
 
   return (
-    <Dialog title={user ? t('admin.users.editTitle', { username: user.username }) : t('admin.users.createTitle')} onClose={onClose} testId="user-dialog">
+    <Dialog className="admin-dialog" title={user ? t('admin.users.editTitle', { username: user.username }) : t('admin.users.createTitle')} onClose={onClose} testId="user-dialog">
       <form className="admin-form" onSubmit={onSubmit}>
         {user ? null : (
           <label className="field">

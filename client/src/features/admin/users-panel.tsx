@@ -7,7 +7,8 @@ import type { AdminUser, UserWithPassword } from '../../../../server/contracts/a
 import { roles, type Role, type SessionUser } from '../../../../server/contracts/index.ts';
 import { areaName, formatNumber, useLanguage } from '../../lib/i18n.ts';
 import { pageSize, useResetPassword, usersQuery, useSetDisabled } from './api.ts';
-import { ConfirmDialog, Dialog, errorText, SecretNotice } from './dialog.tsx';
+import { Dialog } from '../../components/dialog.tsx';
+import { ConfirmDialog, errorText, SecretNotice } from './dialog.tsx';
 import { UserDialog } from './user-dialog.tsx';
 
 type Pending = { kind: 'edit'; user: AdminUser | null } | { kind: 'disable' | 'enable' | 'reset'; user: AdminUser };
@@ -153,7 +154,7 @@ export function UsersPanel({ me }: { me: SessionUser }) {
         />
       ) : null}
       {reset ? (
-        <Dialog title={t('admin.users.resetDone', { username: reset.user.username })} onClose={() => setReset(null)} testId="password-dialog">
+        <Dialog className="admin-dialog" title={t('admin.users.resetDone', { username: reset.user.username })} onClose={() => setReset(null)} testId="password-dialog">
           <SecretNotice note={t('admin.shownOnce')} items={[{ label: t('admin.users.password'), value: reset.generatedPassword ?? '', testId: 'generated-password' }]} />
           <div className="visit-footer admin-actions">
             <button type="button" className="button button-primary" onClick={() => setReset(null)}>{t('admin.done')}</button>

@@ -8,7 +8,8 @@ import { areaName, useLanguage } from '../../lib/i18n.ts';
 import { cityTimeZone } from '../../lib/city-time.ts';
 import { useCreateWallToken, useRevokeWallToken, wallTokensQuery, wallUrl } from './api.ts';
 import { AreaField } from './area-field.tsx';
-import { ConfirmDialog, Dialog, errorText, SecretNotice } from './dialog.tsx';
+import { Dialog } from '../../components/dialog.tsx';
+import { ConfirmDialog, errorText, SecretNotice } from './dialog.tsx';
 
 const timeOf = (iso: string | null) =>
   iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: cityTimeZone, hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }) : '—';
@@ -32,7 +33,7 @@ function CreateTokenDialog({ onClose }: { onClose: () => void }) {
 
   if (created) {
     return (
-      <Dialog title={t('admin.walls.createdTitle', { label: created.wallToken.label })} onClose={onClose} testId="wall-token-dialog">
+      <Dialog className="admin-dialog" title={t('admin.walls.createdTitle', { label: created.wallToken.label })} onClose={onClose} testId="wall-token-dialog">
         <SecretNotice
           note={t('admin.walls.shownOnce')}
           items={[
@@ -47,7 +48,7 @@ function CreateTokenDialog({ onClose }: { onClose: () => void }) {
     );
   }
   return (
-    <Dialog title={t('admin.walls.createTitle')} onClose={onClose} testId="wall-token-dialog">
+    <Dialog className="admin-dialog" title={t('admin.walls.createTitle')} onClose={onClose} testId="wall-token-dialog">
       <form className="admin-form" onSubmit={onSubmit}>
         <label className="field">
           {t('admin.walls.label')}
