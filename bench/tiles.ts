@@ -12,6 +12,7 @@ import { renderTile } from '../server/tiles/tiles.repository.ts';
 import { tileZoomRange, type TileLayer } from '../server/contracts/tiles.ts';
 import { demoUsers } from '../server/auth/demo-users.ts';
 import { replaceSection } from './report.ts';
+import { sessionCookieOf } from '../tests/helpers/live-client.ts';
 
 const { values } = parseArgs({ options: { tiles: { type: 'string', default: '40' }, write: { type: 'boolean', default: true } } });
 const tilesPerCase = Number(values.tiles);
@@ -63,8 +64,8 @@ const login = await fetch(`${server.url}/api/auth/login`, {
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ username: commandUser.username, password: process.env.DEMO_PASSWORD || 'demo-password' }),
 });
-const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
+const cookie = sessionCookieOf(login);
 
 const rows: string[] = [];
 for (const layer of layers) {

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { cityDay } from '../server/infra/city-time.ts';
 import { residentIdCheckChar } from '../server/people/id-number.ts';
+import { sessionCookie } from '../server/contracts/auth.ts';
 
 const { values } = parseArgs({
   options: {
@@ -67,7 +68,7 @@ async function call<T>(path: string, init: RequestInit & { cookie?: string } = {
     ...init,
     headers: { 'content-type': 'application/json', ...(init.cookie ? { cookie: init.cookie } : {}) },
   });
-  const setCookie = response.headers.get('set-cookie')?.split(';')[0];
+  const setCookie = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${sessionCookie}=`))?.split(';')[0];
   return { status: response.status, body: (await response.json()) as T, ...(setCookie ? { cookie: setCookie } : {}) };
 }
 

@@ -8,7 +8,7 @@ import fp from 'fastify-plugin';
 import { LRUCache } from 'lru-cache';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorResponse } from '../contracts/common.ts';
-import { LoginBody, MeResponse, type Role, type SessionUser } from '../contracts/auth.ts';
+import { LoginBody, MeResponse, sessionCookie, type Role, type SessionUser } from '../contracts/auth.ts';
 import type { Pool, Queryable } from '../infra/db.ts';
 import type { Config } from '../config.ts';
 import { AppError, forbidden, unauthenticated } from '../errors.ts';
@@ -26,7 +26,7 @@ declare module 'fastify' {
   }
 }
 
-export const sessionCookie = 'ecc_session';
+export { sessionCookie };
 const publicPaths = new Set(['/api/health', '/api/auth/login', '/api/wall/sign-in']);
 const writerRoles: ReadonlySet<Role> = new Set(['admin', 'command', 'district_official', 'street_official']);
 
@@ -195,6 +195,7 @@ async function authPlugin(app: FastifyInstance, deps: { pool: Pool; config: Conf
       }
       await repo.clearLoginFailures(pool, keys.counted);
       if (needsRehash(user.passwordHash)) await repo.updatePasswordHash(pool, user.id, await hashPassword(password));
+      await startSession(pool, config, reply, user.id);
       if (!device) {
         const token = randomBytes(32).toString('base64url');
         await repo.trustDevice(pool, hashToken(token), user.id, deviceTrustDays);
@@ -202,7 +203,6 @@ async function authPlugin(app: FastifyInstance, deps: { pool: Pool; config: Conf
           httpOnly: true, sameSite: 'strict', secure: config.secureCookies, path: '/api/auth/login', maxAge: deviceTrustDays * 86_400,
         });
       }
-      await startSession(pool, config, reply, user.id);
       return { user: toSessionUser(user) };
     },
   );

@@ -11,6 +11,9 @@ export const roles = [
   'wall',
 ] as const;
 export type Role = (typeof roles)[number];
+
+/** The session cookie's name (httpOnly: set by the sign-in routes, sent back by browsers and API clients). */
+export const sessionCookie = 'ecc_session';
 export const Role = Type.Enum(roles);
 
 export const LoginBody = Type.Object(

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { launchChromium } from '../helpers/chromium.ts';
+import { loginCookie } from '../helpers/live-client.ts';
 import { stepRoundDay } from '../../client/src/features/inspection/days.ts';
 import { coverageColor, statusColors, teamColor } from '../../client/src/features/inspection/colors.ts';
 import { createPool, withTransaction } from '../../server/infra/db.ts';
@@ -83,7 +84,7 @@ const distance = (a: [number, number, number], b: [number, number, number]) => M
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  const rounds = (await (await fetch(`${baseUrl}/api/inspection/rounds`, { headers: { cookie: await apiCookie('command') } })).json()) as RoundList;
+  const rounds = (await (await fetch(`${baseUrl}/api/inspection/rounds`, { headers: { cookie: await loginCookie(baseUrl, 'command') } })).json()) as RoundList;
   const round = rounds.items.find((r) => r.status === 'active');
   if (!round) throw new Error('the demo round is missing from the test database');
   roundId = round.id;
@@ -101,16 +102,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-async function apiCookie(username: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: 'demo-password' }),
-  });
-  expect(response.status).toBe(200);
-  return response.headers.get('set-cookie')!.split(';')[0]!;
-}
 
 describe('inspection page', () => {
   it('lets the command centre plan the day for every team', async () => {
@@ -227,7 +218,7 @@ describe('inspection page', () => {
   });
 
   it('verifies a rectification on the follow-up tab and lists the site for next month\'s 回头看', async () => {
-    const cookie = await apiCookie('team01');
+    const cookie = await loginCookie(baseUrl, 'team01');
     const call = async <T>(url: string, body: object): Promise<T> => {
       const response = await fetch(`${baseUrl}${url}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect(response.status, await response.clone().text()).toBe(201);
@@ -285,7 +276,7 @@ describe('inspection page', () => {
     // inspection:updated makes the open page re-read it, with no reload and no polling.
     const moved: [number, number] = [where[0] + 0.006, where[1] - 0.003];
     const shared = await fetch(`${baseUrl}/api/inspection/teams/1/position`, {
-      method: 'POST', headers: { cookie: await apiCookie('team01'), 'content-type': 'application/json' }, body: JSON.stringify({ lon: moved[0], lat: moved[1] }),
+      method: 'POST', headers: { cookie: await loginCookie(baseUrl, 'team01'), 'content-type': 'application/json' }, body: JSON.stringify({ lon: moved[0], lat: moved[1] }),
     });
     expect(shared.status, await shared.text()).toBe(201);
     await eventually(async () => distance(await colourAt(moved), hexRgb(teamColor(1)))).toBeLessThan(40);

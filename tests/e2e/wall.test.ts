@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium.ts';
+import { loginCookie } from '../helpers/live-client.ts';
 
 const baseUrl = inject('baseUrl');
 const artifacts = path.resolve('artifacts', 'e2e');
@@ -40,16 +41,6 @@ const received: Array<{ url: string; body: unknown }> = [];
 const socketFrames: string[] = [];
 let firstUpdateAt = 0;
 const consoleErrors: string[] = [];
-
-async function signIn(username: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: 'demo-password' }),
-  });
-  expect(response.status).toBe(200);
-  return response.headers.get('set-cookie')!.split(';')[0]!;
-}
 
 /** First grid of the city by drilling down the hierarchy: district → street → community → grid. */
 async function firstGrid(cookie: string): Promise<string> {
@@ -108,7 +99,7 @@ describe('wall display', () => {
       (window as unknown as { __noReload: boolean }).__noReload = true;
     });
 
-    const cookie = await signIn('command');
+    const cookie = await loginCookie(baseUrl, 'command');
     const grid = await firstGrid(cookie);
     const count = 7;
     const records = Array.from({ length: count }, (_, i) => ({

@@ -5,8 +5,16 @@ import { io, type Socket } from 'socket.io-client';
 import type { LiveClientToServerEvents, LiveServerToClientEvents, WatchReply } from '../../server/contracts/live.ts';
 import type { AreaDayCounts } from '../../server/contracts/stats.ts';
 import { projectRoot } from '../../server/infra/client-build.ts';
+import { sessionCookie } from '../../server/contracts/auth.ts';
 
 export type LiveSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>;
+
+/** `ecc_session=…` from a sign-in's answer (which may set other cookies too). */
+export function sessionCookieOf(response: Response): string {
+  const set = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${sessionCookie}=`));
+  if (!set) throw new Error(`no session cookie in the answer (${response.status})`);
+  return set.split(';')[0]!;
+}
 
 export async function loginCookie(baseUrl: string, username: string): Promise<string> {
   const response = await fetch(`${baseUrl}/api/auth/login`, {
@@ -15,7 +23,7 @@ export async function loginCookie(baseUrl: string, username: string): Promise<st
     body: JSON.stringify({ username, password: 'demo-password' }),
   });
   if (response.status !== 200) throw new Error(`login ${username}: ${response.status}`);
-  return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return sessionCookieOf(response);
 }
 
 export function connectLive(baseUrl: string, cookie: string | undefined): LiveSocket {

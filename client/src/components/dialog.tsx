@@ -5,8 +5,10 @@ import { useTranslation } from 'react-i18next';
 import { keepFocusInside } from '../lib/focus-trap.ts';
 import { useEscapeToClose } from '../lib/use-escape.ts';
 
-export function Dialog({ title, onClose, children, testId, className, describedBy }: {
+export function Dialog({ title, subtitle, onClose, children, testId, className, describedBy }: {
   title: string;
+  /** a line under the title (what the dialog is about) */
+  subtitle?: ReactNode;
   onClose: () => void;
   children: ReactNode;
   testId: string;
@@ -40,7 +42,10 @@ export function Dialog({ title, onClose, children, testId, className, describedB
         data-testid={testId}
       >
         <header className="visit-header">
-          <h2 id={`${id}-title`}>{title}</h2>
+          <div>
+            <h2 id={`${id}-title`}>{title}</h2>
+            {subtitle ? <div className="muted">{subtitle}</div> : null}
+          </div>
           <button type="button" className="icon-button" onClick={onClose} aria-label={t('dialog.close')}>×</button>
         </header>
         {children}

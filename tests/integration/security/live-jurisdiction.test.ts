@@ -8,7 +8,7 @@ import type { RunningServer } from '../../../server/server.ts';
 import { sessionRecheckMs } from '../../../server/realtime/index.ts';
 import type { Alert } from '../../../server/contracts/alerts.ts';
 import type { AreaDayCounts } from '../../../server/contracts/stats.ts';
-import { connectLive, connected, loginCookie, waitFor, watch, type LiveSocket } from '../../helpers/live-client.ts';
+import { connectLive, connected, loginCookie, waitFor, watch, sessionCookieOf, type LiveSocket } from '../../helpers/live-client.ts';
 import { startTestServer } from '../../helpers/test-server.ts';
 import { subjects } from './endpoint-matrix.ts';
 import { addPudongTeamLeader, places, type Place } from './fixtures.ts';
@@ -49,7 +49,7 @@ async function wallTokenSession(area: string): Promise<{ id: number; cookie: str
   const { wallToken, token } = (await created.json()) as { wallToken: { id: number }; token: string };
   const signIn = await post('/api/wall/sign-in', '', { token });
   expect(signIn.status).toBe(200);
-  return { id: wallToken.id, cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0]! };
+  return { id: wallToken.id, cookie: sessionCookieOf(signIn) };
 }
 
 /** One feverish, yellow-code screening at a grid (an abnormal-temperature alert), by the command centre. */

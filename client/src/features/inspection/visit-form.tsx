@@ -2,9 +2,9 @@
 // the round's checklist (pass / fail / not applicable), findings, photos, and — when a check
 // failed — the rectification notice with its deadline. The form's clientId makes a retry after a
 // dropped connection answer the visit already stored instead of recording it twice.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { keepFocusInside } from '../../lib/focus-trap.ts';
+import { Dialog } from '../../components/dialog.tsx';
 import type { CheckResult, Round, Team, VisitInput } from '../../../../server/contracts/index.ts';
 import { maxPhotoBytes, maxPhotosPerVisit } from '../../../../server/contracts/index.ts';
 import { HttpError } from '../../lib/http.ts';
@@ -13,7 +13,6 @@ import { cityDay } from '../../lib/city-time.ts';
 import { useRecordVisit } from './api.ts';
 import { addDays } from './days.ts';
 import { cityInstant, clock } from './time.ts';
-import { useEscapeToClose } from '../../lib/use-escape.ts';
 
 export interface VisitTarget {
   siteId: number;
@@ -71,7 +70,6 @@ export function VisitForm({ round, team, day, target, onClose, onSaved }: {
 }) {
   const { t } = useTranslation();
   const language = useLanguage();
-  const id = useId();
   const record = useRecordVisit();
   const [clientId] = useState(newClientId);
   const [arrived, setArrived] = useState(() => defaultTime(day, target.plannedArrival, '09:00'));
@@ -83,20 +81,10 @@ export function VisitForm({ round, team, day, target, onClose, onSaved }: {
   const [noticeNumber, setNoticeNumber] = useState(() => `ZG-${day.replaceAll('-', '')}-${team.code}-${target.siteId}`);
   const [deadline, setDeadline] = useState(() => addDays(day, 7));
   const [formError, setFormError] = useState<string | null>(null);
-  const dialogRef = useRef<HTMLDivElement>(null);
 
   const failed = Object.values(answers).includes('fail');
   const unanswered = round.checklist.filter((item) => !answers[item.key]);
 
-  useEffect(() => {
-    // Focus into the form, and back to what opened it when it closes.
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    dialogRef.current?.querySelector<HTMLElement>('input, button')?.focus();
-    return () => {
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
-  useEscapeToClose(onClose);
   // Object URLs of the previews: freed when a photo is removed and when the form closes.
   const photosRef = useRef(photos);
   photosRef.current = photos;
@@ -158,133 +146,126 @@ export function VisitForm({ round, team, day, target, onClose, onSaved }: {
     : [];
 
   return (
-    <div className="visit-backdrop" role="presentation">
-      <div ref={dialogRef} className="visit-dialog" role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} onKeyDown={(event) => keepFocusInside(event, dialogRef.current)} data-testid="visit-form">
-        <form onSubmit={onSubmit} noValidate>
-          <header className="visit-header">
-            <div>
-              <h2 id={`${id}-title`}>{t('inspection.visit.title')}</h2>
-              <div className="muted">
-                {target.seq !== null ? `${target.seq}. ` : ''}{target.siteName} · {team.name} · {day}
-              </div>
-            </div>
-            <button type="button" className="button" onClick={onClose}>{t('inspection.visit.cancel')}</button>
-          </header>
-
-          <div className="visit-times">
-            <label className="field">
-              {t('inspection.visit.arrived')}
-              <input type="time" required value={arrived} onChange={(e) => setArrived(e.target.value)} name="arrived" />
-            </label>
-            <label className="field">
-              {t('inspection.visit.departed')}
-              <input type="time" required value={departed} onChange={(e) => setDeparted(e.target.value)} name="departed" />
-            </label>
-          </div>
-
-          <fieldset className="checklist">
-            <legend>
-              {t('inspection.visit.checklist')}
-              <button
-                type="button"
-                className="link-button"
-                onClick={() => setAnswers(Object.fromEntries(round.checklist.map((item) => [item.key, 'pass' as const])))}
-                data-testid="all-pass"
-              >
-                {t('inspection.visit.allPass')}
-              </button>
-            </legend>
-            {round.checklist.map((item) => (
-              <div key={item.key} className="check-item" role="radiogroup" aria-label={language === 'en' ? item.label_en : item.label_zh}>
-                <span className="check-label">{language === 'en' ? item.label_en : item.label_zh}</span>
-                <span className="check-choices">
-                  {results.map((result) => (
-                    <label key={result} className={`check-choice check-${result}`}>
-                      <input
-                        type="radio"
-                        name={`check-${item.key}`}
-                        value={result}
-                        checked={answers[item.key] === result}
-                        onChange={() => setAnswers((a) => ({ ...a, [item.key]: result }))}
-                        data-testid={`check-${item.key}-${result}`}
-                      />
-                      <span>{t(`inspection.result.${result}`)}</span>
-                    </label>
-                  ))}
-                </span>
-              </div>
-            ))}
-          </fieldset>
-
+    <Dialog
+      title={t('inspection.visit.title')}
+      subtitle={`${target.seq !== null ? `${target.seq}. ` : ''}${target.siteName} · ${team.name} · ${day}`}
+      onClose={onClose}
+      testId="visit-form"
+    >
+      <form onSubmit={onSubmit} noValidate>
+        <div className="visit-times">
           <label className="field">
-            {t('inspection.visit.findings')}
-            <textarea rows={3} maxLength={4000} value={findings} onChange={(e) => setFindings(e.target.value)} name="findings" placeholder={t('inspection.visit.findingsHint')} />
+            {t('inspection.visit.arrived')}
+            <input type="time" required value={arrived} onChange={(e) => setArrived(e.target.value)} name="arrived" />
           </label>
+          <label className="field">
+            {t('inspection.visit.departed')}
+            <input type="time" required value={departed} onChange={(e) => setDeparted(e.target.value)} name="departed" />
+          </label>
+        </div>
 
-          <div className="field">
-            <span>{t('inspection.visit.photos', { max: maxPhotosPerVisit })}</span>
-            <input
-              type="file"
-              accept={photoTypes.join(',')}
-              capture="environment"
-              multiple
-              disabled={photos.length >= maxPhotosPerVisit}
-              onChange={(e) => {
-                void onFiles(e.target.files);
-                e.target.value = '';
-              }}
-              data-testid="photo-input"
-            />
-            {photoError ? <span className="form-error" role="alert">{photoError}</span> : null}
-            {photos.length > 0 ? (
-              <ul className="photo-list">
-                {photos.map((photo, i) => (
-                  <li key={photo.url}>
-                    <img src={photo.url} alt={photo.name} />
-                    <button type="button" className="link-button" onClick={() => removePhoto(i)}>
-                      {t('inspection.visit.removePhoto')}
-                    </button>
-                  </li>
+        <fieldset className="checklist">
+          <legend>
+            {t('inspection.visit.checklist')}
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => setAnswers(Object.fromEntries(round.checklist.map((item) => [item.key, 'pass' as const])))}
+              data-testid="all-pass"
+            >
+              {t('inspection.visit.allPass')}
+            </button>
+          </legend>
+          {round.checklist.map((item) => (
+            <div key={item.key} className="check-item" role="radiogroup" aria-label={language === 'en' ? item.label_en : item.label_zh}>
+              <span className="check-label">{language === 'en' ? item.label_en : item.label_zh}</span>
+              <span className="check-choices">
+                {results.map((result) => (
+                  <label key={result} className={`check-choice check-${result}`}>
+                    <input
+                      type="radio"
+                      name={`check-${item.key}`}
+                      value={result}
+                      checked={answers[item.key] === result}
+                      onChange={() => setAnswers((a) => ({ ...a, [item.key]: result }))}
+                      data-testid={`check-${item.key}-${result}`}
+                    />
+                    <span>{t(`inspection.result.${result}`)}</span>
+                  </label>
+                ))}
+              </span>
+            </div>
+          ))}
+        </fieldset>
+
+        <label className="field">
+          {t('inspection.visit.findings')}
+          <textarea rows={3} maxLength={4000} value={findings} onChange={(e) => setFindings(e.target.value)} name="findings" placeholder={t('inspection.visit.findingsHint')} />
+        </label>
+
+        <div className="field">
+          <span>{t('inspection.visit.photos', { max: maxPhotosPerVisit })}</span>
+          <input
+            type="file"
+            accept={photoTypes.join(',')}
+            capture="environment"
+            multiple
+            disabled={photos.length >= maxPhotosPerVisit}
+            onChange={(e) => {
+              void onFiles(e.target.files);
+              e.target.value = '';
+            }}
+            data-testid="photo-input"
+          />
+          {photoError ? <span className="form-error" role="alert">{photoError}</span> : null}
+          {photos.length > 0 ? (
+            <ul className="photo-list">
+              {photos.map((photo, i) => (
+                <li key={photo.url}>
+                  <img src={photo.url} alt={photo.name} />
+                  <button type="button" className="link-button" onClick={() => removePhoto(i)}>
+                    {t('inspection.visit.removePhoto')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+
+        {failed ? (
+          <fieldset className="notice-fields" data-testid="notice-fields">
+            <legend>{t('inspection.visit.notice')}</legend>
+            <label className="field">
+              {t('inspection.visit.noticeNumber')}
+              <input value={noticeNumber} maxLength={50} required onChange={(e) => setNoticeNumber(e.target.value)} name="noticeNumber" />
+            </label>
+            <label className="field">
+              {t('inspection.visit.deadline')}
+              <input type="date" min={day} required value={deadline} onChange={(e) => setDeadline(e.target.value)} name="deadline" />
+            </label>
+          </fieldset>
+        ) : null}
+
+        {formError ? <p className="form-error" role="alert">{formError}</p> : null}
+        {serverError ? (
+          <div className="form-error" role="alert" data-testid="visit-error">
+            {serverError.message}
+            {fieldErrors.length > 0 ? (
+              <ul>
+                {fieldErrors.map((f, i) => (
+                  <li key={i}>{f.field ? `${f.field}: ` : ''}{f.message}</li>
                 ))}
               </ul>
             ) : null}
           </div>
+        ) : null}
 
-          {failed ? (
-            <fieldset className="notice-fields" data-testid="notice-fields">
-              <legend>{t('inspection.visit.notice')}</legend>
-              <label className="field">
-                {t('inspection.visit.noticeNumber')}
-                <input value={noticeNumber} maxLength={50} required onChange={(e) => setNoticeNumber(e.target.value)} name="noticeNumber" />
-              </label>
-              <label className="field">
-                {t('inspection.visit.deadline')}
-                <input type="date" min={day} required value={deadline} onChange={(e) => setDeadline(e.target.value)} name="deadline" />
-              </label>
-            </fieldset>
-          ) : null}
-
-          {formError ? <p className="form-error" role="alert">{formError}</p> : null}
-          {serverError ? (
-            <div className="form-error" role="alert" data-testid="visit-error">
-              {serverError.message}
-              {fieldErrors.length > 0 ? (
-                <ul>
-                  {fieldErrors.map((f, i) => (
-                    <li key={i}>{f.field ? `${f.field}: ` : ''}{f.message}</li>
-                  ))}
-                </ul>
-              ) : null}
-            </div>
-          ) : null}
-
-          <footer className="visit-footer">
-            <button type="submit" className="button button-primary" disabled={record.isPending} data-testid="visit-save">
-              {record.isPending ? t('inspection.visit.saving') : t('inspection.visit.save')}
-            </button>
-          </footer>
-        </form>
-      </div>
-    </div>
+        <footer className="visit-footer">
+          <button type="submit" className="button button-primary" disabled={record.isPending} data-testid="visit-save">
+            {record.isPending ? t('inspection.visit.saving') : t('inspection.visit.save')}
+          </button>
+        </footer>
+      </form>
+    </Dialog>
   );
 }
