@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, json, type TestApp } from '../helpers/test-app.ts';
+import { createOwnDatabase } from '../helpers/own-database.ts';
 import { demoUsers } from '../../server/auth/demo-users.ts';
 import { sessionCookie } from '../../server/auth/index.ts';
 import type { AdminUser, AdminUserList, CreatedWallToken, UserWithPassword, WallToken, WallTokenList } from '../../server/contracts/admin.ts';
@@ -14,12 +15,15 @@ let t: TestApp;
 const routes: Array<{ method: string; url: string }> = [];
 let admin: string;
 let adminId: number;
-// Other test files share the database: every name made here is unique to this run.
+let database: Awaited<ReturnType<typeof createOwnDatabase>>;
 const run = randomBytes(3).toString('hex');
 const name = (base: string) => `adm-${run}-${base}`;
 
 beforeAll(async () => {
+  // The user list is checked whole (paging, the role filter): other files' users would show in it.
+  database = await createOwnDatabase('admin');
   t = await createTestApp({
+    databaseUrl: database.url,
     onRoute: (route) => {
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });
     },
@@ -27,7 +31,10 @@ beforeAll(async () => {
   admin = await t.login('admin');
   adminId = (await t.pool.query<{ id: number }>(`SELECT id::int AS id FROM users WHERE username = 'admin'`)).rows[0]!.id;
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t?.close();
+  await database?.drop();
+});
 
 const call = (cookie: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
   t.app.inject({ method, url, headers: { cookie }, ...(payload === undefined ? {} : { payload: payload as object }) });

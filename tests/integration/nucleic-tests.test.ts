@@ -27,6 +27,7 @@ interface Rejected {
 }
 
 /** A day n days ago on the Shanghai calendar, and a local time that day. Each test owns its days. */
+/** Days 4–11 ago are this file's: it checks the city's figures of those days, so no other file samples on them. */
 function pastDay(daysAgo: number): { day: string; at: (hhmmss: string) => string } {
   const day = new Date(Date.now() + 8 * 3600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
   return { day, at: (hhmmss) => `${day}T${hhmmss}+08:00` };
