@@ -40,6 +40,7 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts', 'tests/realtime/**/*.test.ts'],
           globalSetup: ['tests/helpers/database-setup.ts'],
+          setupFiles: ['tests/helpers/file-database.ts'],
           testTimeout: 60_000,
           hookTimeout: 300_000,
         },

@@ -26,6 +26,7 @@ import { coverageColor, statusColors, teamColor } from '../../client/src/feature
 import { createPool, withTransaction } from '../../server/infra/db.ts';
 import { savePlan } from '../../server/inspection/inspection.repository.ts';
 import type { AreaFeature, Coverage, DayPlans, Rectification, RoundList, RoundSites, Visit } from '../../server/contracts/index.ts';
+import { testDatabaseUrl } from '../helpers/own-database.ts';
 
 const baseUrl = inject('baseUrl');
 const artifacts = path.resolve('artifacts', 'e2e');
@@ -249,7 +250,7 @@ describe('inspection page', () => {
   });
 
   it("shares team01's position today and shows it on the map with its age", async () => {
-    const pool = createPool(inject('databaseUrl'), 1);
+    const pool = createPool(testDatabaseUrl(), 1);
     try {
       await withTransaction(pool, (client) => savePlan(client, roundId, cityToday(), [{ teamId: 1, stops: [] }], 'e2e'));
     } finally {

@@ -1,15 +1,12 @@
-// A database of a test file's own, copied from the run's demo template (tests/helpers/database-setup.ts).
+// A database of a test file's own, copied from the run's demo template (tests/helpers/database-setup.ts):
+// every integration test file gets one (file-database.ts), so no file sees another's writes.
 import pg from 'pg';
 import { inject } from 'vitest';
 import { projectRoot } from '../../server/infra/client-build.ts';
 import { quoteIdent, withDatabase } from '../../server/infra/local-postgres.ts';
 import { runDatabaseName, templateLockKey, templateName } from './test-databases.ts';
 
-/**
- * A copy of the demo template for this test file alone: the run's database is shared with files
- * running at the same time: what this file writes (teams, rounds, plans, people) stays out of theirs,
- * and theirs out of its checks.
- */
+/** A copy of the demo template, dropped by the caller. */
 export async function createOwnDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = inject('adminDatabaseUrl');
   const name = runDatabaseName(label);
@@ -38,4 +35,12 @@ export async function createOwnDatabase(label: string): Promise<{ url: string; d
       }
     },
   };
+}
+
+/** The environment variable through which file-database.ts hands a test file its database. */
+export const fileDatabaseVariable = 'ECC_TEST_FILE_DATABASE_URL';
+
+/** The test file's database: its own copy in the integration project, the run's database elsewhere (e2e). */
+export function testDatabaseUrl(): string {
+  return process.env[fileDatabaseVariable] ?? inject('databaseUrl');
 }

@@ -8,8 +8,8 @@ const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error('DATABASE_URL is required');
 const server = await startServer({
   pool: createPool(databaseUrl, 6),
-  // No periodic sweeps: on the run's shared database they would raise alerts on the real clock
-  // (report reminders from 08:30 city time) under other test files' feet.
+  // No periodic sweeps: they would raise alerts on the real clock (report reminders from 08:30 city
+  // time) that the tests neither make nor expect.
   config: { ...loadConfig(), host: '127.0.0.1', logLevel: 'warn', sweepIntervalSeconds: 0 },
   logger: false,
 });

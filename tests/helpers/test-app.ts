@@ -1,10 +1,10 @@
-// The real application, in process, on the run's throw-away database (see database-setup.ts).
+// The real application, in process, on the test file's own throw-away database (file-database.ts).
 import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fastify';
-import { inject } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { createPool, type Pool } from '../../server/infra/db.ts';
 import { sessionCookie } from '../../server/auth/index.ts';
+import { testDatabaseUrl } from './own-database.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -17,17 +17,15 @@ export interface TestApp {
 export const demoPassword = 'demo-password';
 
 export interface TestAppOptions {
-  /** another database than the run's (a test that needs one to itself) */
-  databaseUrl?: string;
   onRoute?: (route: RouteOptions) => void;
   /** settings other than the defaults (a test of sign-in limits, session timeouts...) */
   config?: Partial<Config>;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const pool = createPool(options.databaseUrl ?? inject('databaseUrl'), 4);
-  // Every test file signs in from 127.0.0.1 on one database: a lock on that address (after tests of
-  // bad input to the login) would fail unrelated files, so the per-address limit is lifted here.
+  const pool = createPool(testDatabaseUrl(), 4);
+  // A file signs in from 127.0.0.1 many times, after tests of bad sign-ins too: the per-address limit
+  // would refuse its later sign-ins, so it is lifted here (sessions.test.ts sets and tests it).
   const config = { ...loadConfig({}), logLevel: 'warn', sweepIntervalSeconds: 0, loginIpMaxFailures: 100_000, ...options.config };
   const app = await buildApp({ pool, config, logger: false, onRoute: options.onRoute });
   await app.ready();

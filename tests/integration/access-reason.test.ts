@@ -84,7 +84,7 @@ async function recordedReason(route: AuditedRoute, url: string, headers: Record<
 
 beforeAll(async () => {
   t = await createTestApp();
-  // Users of this file's own: other files reading at the same time add no entries to theirs.
+  // Users of this file's own, whose entries no demo user's reads mix with.
   const hash = await hashPassword(demoPassword);
   const own = [['admin', 'admin', '310000', false], ['pudong', 'district_official', '310115', true], ['grid', 'grid_worker', community, false]] as const;
   for (const [user, role, area, mayExport] of own) {

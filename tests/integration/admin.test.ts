@@ -5,7 +5,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, json, type TestApp } from '../helpers/test-app.ts';
-import { createOwnDatabase } from '../helpers/own-database.ts';
 import { demoUsers } from '../../server/auth/demo-users.ts';
 import { sessionCookie } from '../../server/auth/index.ts';
 import type { AdminUser, AdminUserList, CreatedWallToken, UserWithPassword, WallToken, WallTokenList } from '../../server/contracts/admin.ts';
@@ -15,15 +14,11 @@ let t: TestApp;
 const routes: Array<{ method: string; url: string }> = [];
 let admin: string;
 let adminId: number;
-let database: Awaited<ReturnType<typeof createOwnDatabase>>;
 const run = randomBytes(3).toString('hex');
 const name = (base: string) => `adm-${run}-${base}`;
 
 beforeAll(async () => {
-  // The user list is checked whole (paging, the role filter): other files' users would show in it.
-  database = await createOwnDatabase('admin');
   t = await createTestApp({
-    databaseUrl: database.url,
     onRoute: (route) => {
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });
     },
@@ -31,10 +26,7 @@ beforeAll(async () => {
   admin = await t.login('admin');
   adminId = (await t.pool.query<{ id: number }>(`SELECT id::int AS id FROM users WHERE username = 'admin'`)).rows[0]!.id;
 });
-afterAll(async () => {
-  await t?.close();
-  await database?.drop();
-});
+afterAll(() => t.close());
 
 const call = (cookie: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
   t.app.inject({ method, url, headers: { cookie }, ...(payload === undefined ? {} : { payload: payload as object }) });
@@ -47,7 +39,7 @@ function expectError(response: LightMyRequestResponse, status: number, code?: st
 }
 
 // Failed sign-ins here come from an address of their own: they must not count towards the lock of
-// the address the other test files sign in from.
+// the address this file's other requests come from.
 const remoteAddress = `10.${randomBytes(3).join('.')}`;
 async function signIn(username: string, password: string) {
   return t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, remoteAddress });

@@ -30,7 +30,7 @@ async function rowsOf(username: string) {
 
 beforeAll(async () => {
   t = await createTestApp();
-  // Users of this file's own, so that other files reading at the same time add no rows to theirs.
+  // Users of this file's own, whose entries no demo user's reads mix with.
   const hash = await hashPassword(demoPassword);
   const own = [
     ['admin', 'admin', '310000', false], ['command', 'command', '310000', false], ['pudong', 'district_official', '310115', true],

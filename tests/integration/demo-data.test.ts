@@ -1,17 +1,18 @@
-// The demo city as loaded by loadDemo into the run's database (a copy of the test template):
+// The demo city as loaded by loadDemo into the file's database (a copy of the test template):
 // hierarchy, codes, topology of the generated geometry, sites, risk areas, and that the
 // generator gives the same geometry again for the same seed. Set-based SQL, a few seconds.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteCategories } from '../../server/contracts/sites.ts';
 import { planAreas } from '../../data/area-plan.ts';
 import { createChildrenTable, generateLevel, insertPlannedChildren, partitionOptions } from '../../data/area-generator.ts';
 import { DEFAULT_SEED, loadDemo, readDivisions } from '../../data/load-demo.ts';
 import type { ChildLevel } from '../../data/area-plan.ts';
+import { testDatabaseUrl } from '../helpers/own-database.ts';
 
 let db: pg.Client;
 beforeAll(async () => {
-  db = new pg.Client({ connectionString: inject('databaseUrl') });
+  db = new pg.Client({ connectionString: testDatabaseUrl() });
   await db.connect();
 });
 afterAll(() => db.end());
@@ -231,7 +232,7 @@ describe('demo risk areas and users', () => {
               (SELECT count(*)::int FROM risk_area_versions v JOIN risk_areas r ON r.id = v.risk_area_id
                 WHERE v.version = 1 AND v.change = 'created' AND ST_Equals(v.geom, r.geom) AND r.created_by = 'demo-loader') AS versions
          FROM risk_areas
-        WHERE created_by = 'demo-loader'`, // other test files create risk areas of their own in the same database
+        WHERE created_by = 'demo-loader'`, // the demo's, not those a test creates
     );
     expect(row.n).toBeGreaterThanOrEqual(5);
     expect(row.n).toBeLessThanOrEqual(8);
@@ -243,7 +244,7 @@ describe('demo risk areas and users', () => {
 
   it('loads nothing a second time and reports what is there', async () => {
     const before = await one<{ areas: number; sites: number }>('SELECT (SELECT count(*)::int FROM areas) AS areas, (SELECT count(*)::int FROM sites) AS sites');
-    const summary = await loadDemo(inject('databaseUrl'));
+    const summary = await loadDemo(testDatabaseUrl());
     expect(summary.loaded).toBe(false);
     expect(summary.areas).toBe(before.areas);
     expect(summary.sites).toBe(before.sites);

@@ -46,7 +46,7 @@ async function freshSites(count: number): Promise<Array<{ id: number; grid: stri
   return rows;
 }
 
-/** Escalation alerts of these sites (other test files escalate their own sites in the same database). */
+/** Escalation alerts of these sites (the file's other tests escalate sites of their own). */
 const escalationAlerts = async (cookie: string, siteIds: Array<number | undefined>) =>
   json<AlertList>(await get('/api/alerts?kind=rectification_escalated&status=all&limit=500', cookie)).items
     .filter((a) => siteIds.includes(a.details.siteId));

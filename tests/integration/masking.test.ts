@@ -3,13 +3,14 @@
 // role must get; the tests are generated from it, so a role or a surface cannot be forgotten.
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../server/infra/db.ts';
 import type { RunningServer } from '../../server/server.ts';
 import type { Alert } from '../../server/contracts/alerts.ts';
 import { maskAddress, maskIdNumber, maskName, maskPhone, maskedExportNotice } from '../../server/privacy/masking.ts';
 import { connectLive, connected, loginCookie, waitFor, watch, type LiveSocket } from '../helpers/live-client.ts';
 import { startTestServer } from '../helpers/test-server.ts';
+import { testDatabaseUrl } from '../helpers/own-database.ts';
 
 type Shown = 'unmasked' | 'masked' | 'absent' | 'denied';
 type Username = 'admin' | 'command' | 'pudong' | 'lujiazui' | 'grid01' | 'team01' | 'wall';
@@ -113,11 +114,11 @@ async function createFixture(key: Key, writer: Username, grid: string): Promise<
 }
 
 beforeAll(async () => {
-  pool = createPool(inject('databaseUrl'), 4);
+  pool = createPool(testDatabaseUrl(), 4);
   ({ server, baseUrl } = await startTestServer({ connections: 6 }));
   for (const username of usernames) cookies[username] = await loginCookie(baseUrl, username);
   const grid = async (sql: string) => (await pool.query<{ code: string }>(sql)).rows[0]!.code;
-  // Grids at the end of their areas, away from the other test files' grids.
+  // Grids at the end of their areas.
   fixtures.A = await createFixture('A', 'grid01', await grid(`SELECT code FROM areas WHERE level = 'grid' AND parent_code = '310115004001' ORDER BY code DESC LIMIT 1`));
   fixtures.B = await createFixture('B', 'lujiazui', await grid(`SELECT code FROM areas WHERE level = 'grid' AND code LIKE '310115005%' ORDER BY code DESC LIMIT 1`));
   fixtures.C = await createFixture('C', 'admin', await grid(`SELECT code FROM areas WHERE level = 'grid' AND code LIKE '310101%' ORDER BY code DESC LIMIT 1`));

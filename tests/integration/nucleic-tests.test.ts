@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createPool } from '../../server/infra/db.ts';
 import type { AlertList, AreaDayCounts, NucleicTestList, NucleicTestsAccepted, NucleicTurnaround } from '../../server/contracts/index.ts';
 import { sweepLateResults } from '../../server/nucleic-tests/sweeper.ts';
 import { createTestApp, json, type TestApp } from '../helpers/test-app.ts';
+import { testDatabaseUrl } from '../helpers/own-database.ts';
 
 let t: TestApp;
 let command: string;
@@ -440,7 +441,7 @@ describe('late-result sweeper on its timer', () => {
   it('sweeps every SWEEP_INTERVAL_SECONDS while the server runs, and stops when it closes', async () => {
     const overdue = sample(new Date(Date.now() - 13 * 3600_000).toISOString(), gridA);
     expect((await postTests(command, [overdue])).statusCode).toBe(200);
-    const pool = createPool(inject('databaseUrl'), 2);
+    const pool = createPool(testDatabaseUrl(), 2);
     const app = await buildApp({ pool, config: { ...loadConfig({}), logLevel: 'warn', sweepIntervalSeconds: 1 }, logger: false });
     await app.ready();
     const raised = async () => (await t.pool.query(`SELECT 1 FROM alerts WHERE kind = 'late_result' AND source_id = $1`, [overdue.id])).rowCount;

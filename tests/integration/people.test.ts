@@ -22,7 +22,7 @@ let huangpuGrid: string;
 const today = cityDay(new Date(), 'Asia/Shanghai');
 const daysAgo = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
 
-// Resident IDs: a random birth date per run and a counter, so other test files sharing the database do not collide.
+// Resident IDs: a random birth date per run and a counter, so that no two tests of the file collide.
 let idCounter = randomInt(0, 10_000);
 function residentId(): string {
   idCounter += 1;

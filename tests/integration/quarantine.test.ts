@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AreaCounts, AreaDayCounts, CaseList, CaseWriteResult, QuarantineCaseDetail, Regime, RegimeList, ReleasesDue } from '../../server/contracts/index.ts';
 import { cityDay } from '../../server/infra/city-time.ts';
 import { addDays } from '../../server/quarantine/schedule.ts';
@@ -8,6 +8,7 @@ import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createPool } from '../../server/infra/db.ts';
 import { createTestApp, json, type TestApp } from '../helpers/test-app.ts';
+import { testDatabaseUrl } from '../helpers/own-database.ts';
 
 // Days: every test owns its days, counted back from today (city time). The 7+7 lifecycle runs
 // 58 to 44 days ago and every other case starts 40 days ago or later, so the figures asserted for
@@ -488,7 +489,7 @@ describe('the sweeper', () => {
 describe('the sweeper timer', () => {
   it('sweeps on its own every SWEEP_INTERVAL_SECONDS and stops when the app closes', async () => {
     const c = await startCase(cookies.command!, { personId: await person(g[3]!), regime: '7-monitor', startDay: day(40) });
-    const pool = createPool(inject('databaseUrl'), 2);
+    const pool = createPool(testDatabaseUrl(), 2);
     const app = await buildApp({ pool, config: { ...loadConfig({}), logLevel: 'warn', sweepIntervalSeconds: 1 }, logger: false });
     await app.ready();
     const overdueAlerts = async () =>

@@ -242,7 +242,7 @@ describe('compliance, on-time rate and escalation', () => {
     const kindsAt = async (area: string) => (await alertsAt(area)).map((r) => r.kind);
     const deadline = await unitDeadline(t.pool, (await findUnit(t.pool, unit))!.areaPath, day, tz);
     const minutes = (m: number) => new Date(deadline.getTime() + m * 60_000);
-    // Only this street is swept: the shared test database holds the whole city.
+    // Only this street is swept: the database holds the whole city.
     const sweepAt = (m: number) => [minutes(m), tz, undefined, streetPath] as const;
     const reported = new Set((await t.pool.query<{ unit_code: string }>('SELECT unit_code FROM daily_reports WHERE day = $1', [day])).rows.map((r) => r.unit_code));
 

@@ -1,12 +1,13 @@
 // Area types for the travel model from the demo's districts: by density they match the central list.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../server/infra/db.ts';
 import { districtDensities } from '../../server/routing/routing.repository.ts';
 import { areaTypeOf, densityAreaTypeRule, shanghaiCentralDistricts } from '../../server/routing/travel-time.ts';
+import { testDatabaseUrl } from '../helpers/own-database.ts';
 
 let pool: Pool;
 beforeAll(() => {
-  pool = createPool(inject('databaseUrl'), 1);
+  pool = createPool(testDatabaseUrl(), 1);
 });
 afterAll(() => pool.end());
 

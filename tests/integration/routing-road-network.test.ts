@@ -1,11 +1,11 @@
 // pgRouting travel times on a small generated street grid, inside a transaction that is rolled back
-// (the run's database keeps an empty road network for every other test).
+// (the file's database keeps an empty road network for its other tests).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { createPool, type Pool, type PoolClient } from '../../server/infra/db.ts';
 import { planRound } from '../../server/routing/planner.ts';
 import { roadCostMatrix, roadNetworkStatus, RoadNetworkError } from '../../server/routing/road-network.repository.ts';
 import { buildTravelMatrix } from '../../server/routing/travel-matrix.ts';
+import { testDatabaseUrl } from '../helpers/own-database.ts';
 
 let pool: Pool;
 let db: PoolClient;
@@ -56,7 +56,7 @@ async function loadGrid(): Promise<void> {
 }
 
 beforeAll(() => {
-  pool = createPool(inject('databaseUrl'), 2);
+  pool = createPool(testDatabaseUrl(), 2);
 });
 afterAll(() => pool.end());
 beforeEach(async () => {

@@ -1,12 +1,13 @@
 // A week of the seed's construction-site supervision round, planned on the demo data: 12 groups,
 // each paired with two districts, Tuesday–Thursday, 2–3 sites a day, every district covered.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../server/infra/db.ts';
 import { clockSeconds, planRound, type PlannerInput, type PlannerSite, type PlannerTeam, type PlanResult } from '../../server/routing/planner.ts';
+import { testDatabaseUrl } from '../helpers/own-database.ts';
 
 let pool: Pool;
 beforeAll(() => {
-  pool = createPool(inject('databaseUrl'), 2);
+  pool = createPool(testDatabaseUrl(), 2);
 });
 afterAll(() => pool.end());
 

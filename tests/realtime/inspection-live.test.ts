@@ -1,6 +1,6 @@
 // `inspection:updated` on /live, with real socket.io clients: a plan, a lock and a shared position
 // reach the watchers of the areas that hold them — and only those — as a hint without details.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, withTransaction, type Pool } from '../../server/infra/db.ts';
 import { cityDay } from '../../server/infra/city-time.ts';
 import type { RunningServer } from '../../server/server.ts';
@@ -10,6 +10,7 @@ import * as repo from '../../server/inspection/inspection.repository.ts';
 import type { InspectionUpdate } from '../../server/contracts/live.ts';
 import { connectLive, connected, loginCookie, waitFor, watch, type LiveSocket } from '../helpers/live-client.ts';
 import { startTestServer } from '../helpers/test-server.ts';
+import { testDatabaseUrl } from '../helpers/own-database.ts';
 
 let server: RunningServer;
 let pool: Pool;
@@ -46,7 +47,7 @@ async function send(method: string, path: string, cookie: string, body: object):
 }
 
 beforeAll(async () => {
-  pool = createPool(inject('databaseUrl'), 2);
+  pool = createPool(testDatabaseUrl(), 2);
   ({ server, baseUrl } = await startTestServer());
   teamId = (await pool.query<{ id: number }>("SELECT id FROM inspection_teams WHERE code = 'T09'")).rows[0]!.id;
   roundId = (await pool.query<{ id: number }>('SELECT id FROM inspection_rounds WHERE name = $1', [demoRoundName])).rows[0]!.id;

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../server/infra/db.ts';
 import type { RunningServer } from '../../server/server.ts';
 import type { AreaDayCounts } from '../../server/contracts/stats.ts';
 import { maxAlertsPerPush } from '../../server/contracts/live.ts';
 import { connectLive, connected, loginCookie, recordUpdates, waitFor, watch, type LiveSocket } from '../helpers/live-client.ts';
 import { startTestServer } from '../helpers/test-server.ts';
+import { testDatabaseUrl } from '../helpers/own-database.ts';
 
 let server: RunningServer;
 let pool: Pool;
@@ -39,10 +40,10 @@ const snapshotOf = (reply: Awaited<ReturnType<typeof watch>>): AreaDayCounts[] =
 };
 
 beforeAll(async () => {
-  pool = createPool(inject('databaseUrl'), 4);
+  pool = createPool(testDatabaseUrl(), 4);
   ({ server, baseUrl } = await startTestServer({ connections: 6 }));
   command = await loginCookie(baseUrl, 'command');
-  // A grid of its own, so that other test files' records do not arrive here.
+  // The grid this file's records go to.
   grid = (await pool.query<{ code: string }>(`SELECT code FROM areas WHERE level = 'grid' AND code LIKE '310112%' ORDER BY code DESC LIMIT 1`)).rows[0]!.code;
 });
 
@@ -126,7 +127,7 @@ describe('socket.io /live', () => {
     const alerts: Array<{ id: number; kind: string; areaCode: string }> = [];
     socket.on('alert:raised', (alert) => alerts.push(alert));
     await postNow(1); // 38 °C and a yellow code: one abnormal-temperature alert
-    // Other test files raise alerts in the city at the same time: look at ours only.
+    // The file's other tests raise alerts in the city too: look at ours only.
     const alert = await waitFor(() => alerts.find((a) => a.areaCode === grid), 5000, 'alert:raised');
     expect(alert).toMatchObject({ kind: 'abnormal_temperature', areaCode: grid });
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -1,7 +1,7 @@
 // Several real server processes on one database: socket.io rooms shared through Redis, and a
 // process killed in the middle of ingestion.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../server/infra/db.ts';
 import {
   connectLive,
@@ -14,6 +14,7 @@ import {
   type LiveSocket,
   type ServerProcess,
 } from '../helpers/live-client.ts';
+import { testDatabaseUrl } from '../helpers/own-database.ts';
 
 let pool: Pool;
 const processes: ServerProcess[] = [];
@@ -21,7 +22,7 @@ const sockets: LiveSocket[] = [];
 const redisChannel = `ecc-test-${process.pid}-${Date.now()}`;
 
 async function serverProcess(): Promise<ServerProcess> {
-  const started = await startServerProcess({ DATABASE_URL: inject('databaseUrl'), REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CHANNEL: redisChannel });
+  const started = await startServerProcess({ DATABASE_URL: testDatabaseUrl(), REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CHANNEL: redisChannel });
   processes.push(started);
   return started;
 }
@@ -42,7 +43,7 @@ async function post(baseUrl: string, cookie: string, records: unknown[]) {
 }
 
 beforeAll(() => {
-  pool = createPool(inject('databaseUrl'), 2);
+  pool = createPool(testDatabaseUrl(), 2);
 });
 afterAll(async () => {
   sockets.forEach((socket) => socket.disconnect());

@@ -3,9 +3,10 @@
 // whose message names no table, constraint, value or SQL.
 import Fastify, { type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerErrorHandler } from '../../../server/errors.ts';
 import { createPool, withTransaction, type Pool } from '../../../server/infra/db.ts';
+import { testDatabaseUrl } from '../../helpers/own-database.ts';
 
 let pool: Pool;
 let app: FastifyInstance;
@@ -40,7 +41,7 @@ const statements: Record<string, { sql: string; params?: unknown[] }> = {
 };
 
 beforeAll(async () => {
-  pool = createPool(inject('databaseUrl'), 2);
+  pool = createPool(testDatabaseUrl(), 2);
   app = Fastify({ logger: false });
   registerErrorHandler(app);
   await app.register(multipart);

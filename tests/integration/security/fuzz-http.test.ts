@@ -5,7 +5,6 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../helpers/test-app.ts';
-import { createOwnDatabase } from '../../helpers/own-database.ts';
 import { ScreeningRecord } from '../../../server/contracts/screening.ts';
 import { PersonInput } from '../../../server/contracts/people.ts';
 import { TemperatureCheckRecord } from '../../../server/contracts/quarantine.ts';
@@ -41,9 +40,9 @@ const notFuzzed: Record<string, string> = {
   'POST /api/auth/logout': 'ends the session the fuzzing signs in with (it takes no input)',
 };
 
-const database = await createOwnDatabase('fuzz');
 const { onRoute, routes } = collectWriteRoutes();
-const t = await createTestApp({ databaseUrl: database.url, onRoute });
+// The file's own database (tests/helpers/file-database.ts): the row log below sees this file's writes only.
+const t = await createTestApp({ onRoute });
 const fuzzingUsers = ['admin', 'lujiazui'];
 await logEveryChange(t.pool);
 const restoreUsers = await keepUsers(t.pool, fuzzingUsers);
@@ -58,10 +57,7 @@ const hints: Hints = {
 };
 const bodyLimit = t.app.initialConfig.bodyLimit!;
 
-afterAll(async () => {
-  await t.close();
-  await database.drop();
-});
+afterAll(() => t.close());
 
 async function send(request: FuzzRequest, cookie: string) {
   // From addresses of their own, so that refused sign-ins do not throttle the test's own.

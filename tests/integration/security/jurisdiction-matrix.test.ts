@@ -5,14 +5,12 @@ import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../helpers/test-app.ts';
-import { createOwnDatabase } from '../../helpers/own-database.ts';
 import { addPudongTeamLeader, Fixtures, type Place } from './fixtures.ts';
 import { projectRoot } from '../../../server/infra/client-build.ts';
 import { sessionCookie } from '../../../server/auth/index.ts';
 import { capabilityMarkers, capabilityTable, outcomeLabel, outcomeOk, rows, subjects, type Row, type Subject, type Where } from './endpoint-matrix.ts';
 
 let t: TestApp;
-let database: Awaited<ReturnType<typeof createOwnDatabase>>;
 let fx: Fixtures;
 const cookies = new Map<string, string>();
 /** Method and path of every route Fastify registered, seen by an onRoute hook (HEAD routes mirror GET and are left out). */
@@ -55,10 +53,7 @@ async function send(row: Row, subject: Subject, where: Where, cookie: string | u
 }
 
 beforeAll(async () => {
-  // Its fixtures (teams, rounds planned for today, people, reports) would show in other files' lists.
-  database = await createOwnDatabase('matrix');
   t = await createTestApp({
-    databaseUrl: database.url,
     onRoute: (route) => {
       for (const method of [route.method].flat()) if (method !== 'HEAD') registered.push(`${method} ${route.url}`);
     },
@@ -69,10 +64,7 @@ beforeAll(async () => {
   for (const subject of subjects) cookies.set(subject.username, await signIn(subject));
   await fx.build();
 }, 120_000);
-afterAll(async () => {
-  await t?.close();
-  await database?.drop();
-});
+afterAll(() => t?.close());
 
 describe('the matrix covers the application', () => {
   it('has one row for every route Fastify registered, and no row for a route that does not exist', () => {

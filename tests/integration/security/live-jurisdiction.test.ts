@@ -2,7 +2,7 @@
 // their jurisdiction, and figures, alerts and report updates reach only the watchers of an area that
 // contains them. Real socket.io clients against a real listening server.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../../server/infra/db.ts';
 import type { RunningServer } from '../../../server/server.ts';
 import { sessionRecheckMs } from '../../../server/realtime/index.ts';
@@ -12,6 +12,7 @@ import { connectLive, connected, loginCookie, waitFor, watch, sessionCookieOf, t
 import { startTestServer } from '../../helpers/test-server.ts';
 import { subjects } from './endpoint-matrix.ts';
 import { addPudongTeamLeader, places, type Place } from './fixtures.ts';
+import { testDatabaseUrl } from '../../helpers/own-database.ts';
 
 let server: RunningServer;
 let pool: Pool;
@@ -63,12 +64,12 @@ async function feverAt(gridCode: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  pool = createPool(inject('databaseUrl'), 2);
+  pool = createPool(testDatabaseUrl(), 2);
   await addPudongTeamLeader(pool);
   ({ server, baseUrl } = await startTestServer());
   cookies.set('admin', await loginCookie(baseUrl, 'admin'));
   for (const subject of subjects) cookies.set(subject.username, subject.wallToken ? (await wallTokenSession(subject.jurisdiction)).cookie : await loginCookie(baseUrl, subject.username));
-  // The last grids of each place's community: other files' screenings use the first ones.
+  // The last grids of each place's community.
   const where: Record<Place, string> = { grid: '310115004001%', street: '310115005%', other: '310101%' };
   for (const place of places) {
     const { rows } = await pool.query<{ code: string }>(`SELECT code FROM areas WHERE level = 'grid' AND code LIKE $1 ORDER BY code DESC LIMIT 1`, [where[place]]);
