@@ -531,6 +531,8 @@ export const TeamPosition = Type.Object({
   position: LonLat,
   accuracyMeters: Type.Union([Type.Integer(), Type.Null()]),
   recordedAt: Type.String(),
+  /** where the team has been that day, oldest first, ending at `position` (in a list only; the reader's jurisdiction, the last 200) */
+  track: Type.Optional(Type.Array(LonLat)),
 });
 export type TeamPosition = Static<typeof TeamPosition>;
 export const TeamPositionList = Type.Object({ day: Type.String(), items: Type.Array(TeamPosition) });

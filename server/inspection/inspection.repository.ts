@@ -1103,20 +1103,31 @@ export async function insertTeamPosition(
   return isoRecordedAt(rows[0]!);
 }
 
+/** The most positions of a team's day drawn as its track. */
+export const maxTrackPoints = 200;
+
 /**
- * Each team's latest position of the day: teams whose areas touch the scope, positions inside the
- * scope's area (an official does not follow a team outside their jurisdiction); one team when given.
+ * Each team's latest position of the day, with its track (the day's positions up to it): teams whose
+ * areas touch the scope, positions inside the scope's area (an official does not follow a team
+ * outside their jurisdiction); one team when given.
  */
 export async function latestTeamPositions(db: Queryable, q: { day: string; scopePath: string; teamId: number | null }): Promise<TeamPosition[]> {
   const { rows } = await db.query<TeamPosition>(
-    `SELECT DISTINCT ON (tp.team_id) ${positionColumns}
-       FROM inspection_team_positions tp
-       JOIN inspection_teams t ON t.id = tp.team_id
-       JOIN areas scope ON scope.path = $2::ltree
-      WHERE tp.day = $1 AND ($3::bigint IS NULL OR tp.team_id = $3) AND ${touchesScope('t.areas', '$2')}
-        AND (scope.level = 'city' OR ST_Intersects(scope.geom, tp.geom))
-      ORDER BY tp.team_id, tp.recorded_at DESC, tp.id DESC`,
-    [q.day, q.scopePath, q.teamId],
+    `WITH seen AS (
+       SELECT tp.*, row_number() OVER (PARTITION BY tp.team_id ORDER BY tp.recorded_at DESC, tp.id DESC) AS recency
+         FROM inspection_team_positions tp
+         JOIN inspection_teams t ON t.id = tp.team_id
+         JOIN areas scope ON scope.path = $2::ltree
+        WHERE tp.day = $1 AND ($3::bigint IS NULL OR tp.team_id = $3) AND ${touchesScope('t.areas', '$2')}
+          AND (scope.level = 'city' OR ST_Intersects(scope.geom, tp.geom))
+     )
+     SELECT ${positionColumns},
+            (SELECT json_agg(json_build_array(ST_X(s.geom), ST_Y(s.geom)) ORDER BY s.recency DESC)
+               FROM seen s WHERE s.team_id = tp.team_id AND s.recency <= $4) AS track
+       FROM seen tp JOIN inspection_teams t ON t.id = tp.team_id
+      WHERE tp.recency = 1
+      ORDER BY tp.team_id`,
+    [q.day, q.scopePath, q.teamId, maxTrackPoints],
   );
   return rows.map(isoRecordedAt);
 }

@@ -198,6 +198,9 @@ describe('team positions', () => {
     expect((await share(t1, { lon: bondedZone[0], lat: bondedZone[1] })).statusCode).toBe(201);
     expect((await positions(command)).find((p) => p.teamId === t1)?.position).toEqual(bondedZone);
     expect((await positions(pudong)).find((p) => p.teamId === t1)?.position).toEqual(bondedZone);
+    // The day's track leads to it, oldest first; Pudong's official sees the part inside Pudong only.
+    expect((await positions(command)).find((p) => p.teamId === t1)?.track).toEqual([minhang, bondedZone]);
+    expect((await positions(pudong)).find((p) => p.teamId === t1)?.track).toEqual([bondedZone]);
     // A team leader sees their own team only; the wall display no positions at all.
     expect((await positions(team01)).every((p) => p.teamId === t1)).toBe(true);
     expect((await get('/api/inspection/positions', wall)).statusCode).toBe(403);

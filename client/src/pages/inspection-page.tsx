@@ -137,7 +137,7 @@ export function InspectionPage({ user }: { user: SessionUser }) {
   const positionPoints = useMemo(
     () => teamPositions.map((p) => {
       const age = ageText(p.ageMinutes);
-      return { teamId: p.teamId, position: p.position, stale: p.stale, label: `${p.teamName} · ${t(age.key, age.values)}` };
+      return { teamId: p.teamId, position: p.position, track: p.track, stale: p.stale, label: `${p.teamName} · ${t(age.key, age.values)}` };
     }),
     [teamPositions, t],
   );

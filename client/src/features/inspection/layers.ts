@@ -61,6 +61,8 @@ export interface CoverageFill {
 export interface PositionPoint {
   teamId: number;
   position: LonLat;
+  /** where the team has been today, oldest first, ending at position */
+  track: LonLat[];
   label: string;
   stale: boolean;
 }
@@ -196,6 +198,18 @@ export function buildInspectionLayers(input: InspectionLayerInput): Layer[] {
       getTextAnchor: 'middle',
       getAlignmentBaseline: 'center',
       updateTriggers: { getSize: scale, getPixelOffset: scale, backgroundPadding: scale },
+    }),
+    // Where the team has been today: a thin, translucent line in its colour, under the marker.
+    new PathLayer<PositionPoint>({
+      id: 'inspection-team-tracks',
+      data: input.positions.filter((p) => p.track.length > 1),
+      getPath: (d) => d.track,
+      getColor: (d) => rgb(teamColor(d.teamId), d.stale ? 70 : 150),
+      getWidth: 2 * scale,
+      widthUnits: 'pixels',
+      jointRounded: true,
+      capRounded: true,
+      updateTriggers: { getWidth: scale },
     }),
     // A team's shared position: its colour, ringed in white; faded with its label when it is old.
     new ScatterplotLayer<PositionPoint>({

@@ -19,6 +19,12 @@ describe('team positions', () => {
     expect(ageText(125)).toEqual({ key: 'inspection.position.hoursAgo', values: { hours: 2, minutes: 5 } });
   });
 
+  it("keeps the day's track, or the position alone when the server sent none", () => {
+    const track: Array<[number, number]> = [[121.3, 31.1], [121.35, 31.15], [121.4, 31.2]];
+    expect(shownPositions([{ ...position(1, 5), track }], now)[0]!.track).toEqual(track);
+    expect(shownPositions([position(2, 5)], now)[0]!.track).toEqual([[121.4, 31.2]]);
+  });
+
   it('never says a position lies in the future (a phone clock ahead)', () => {
     expect(shownPositions([position(1, -3)], now)[0]!.ageMinutes).toBe(0);
   });

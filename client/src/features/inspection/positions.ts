@@ -1,5 +1,5 @@
-// Team positions on the map: how old a shared position is, and when it is too old to be trusted
-// (drawn faded). The server keeps the latest of each team for the day.
+// Team positions on the map: how old a shared position is, when it is too old to be trusted (drawn
+// faded), and the track of the day leading to it.
 import type { TeamPosition } from '../../../../server/contracts/index.ts';
 
 /** A position older than this is shown faded: the team may be far from it by now. */
@@ -15,12 +15,15 @@ export interface ShownPosition {
   position: [number, number];
   ageMinutes: number;
   stale: boolean;
+  /** the day's positions up to this one, oldest first (a single point draws no track) */
+  track: Array<[number, number]>;
 }
 
 export function shownPositions(items: readonly TeamPosition[], now: Date): ShownPosition[] {
   return items.map((p) => {
     const age = ageMinutes(p.recordedAt, now);
-    return { teamId: p.teamId, teamName: p.teamName, position: p.position as [number, number], ageMinutes: age, stale: age > staleAfterMinutes };
+    const position = p.position as [number, number];
+    return { teamId: p.teamId, teamName: p.teamName, position, ageMinutes: age, stale: age > staleAfterMinutes, track: (p.track as Array<[number, number]> | undefined) ?? [position] };
   });
 }
 
