@@ -282,6 +282,7 @@ describe('inspection page', () => {
     expect(shared.status, await shared.text()).toBe(201);
     await eventually(async () => distance(await colourAt(moved), hexRgb(teamColor(1)))).toBeLessThan(40);
     expect(distance(await colourAt(where), hexRgb(teamColor(1)))).toBeGreaterThan(40);
+    await screenshot('09-position-track');
     expect(consoleErrors.filter((text) => !/status of 401/.test(text))).toEqual([]);
   });
 });
