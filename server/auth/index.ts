@@ -174,7 +174,8 @@ async function authPlugin(app: FastifyInstance, deps: { pool: Pool; config: Conf
       const { username, password } = request.body;
       const name = username.trim().toLowerCase();
       const deviceToken = request.cookies[deviceCookie];
-      const device = deviceToken && deviceToken.length <= 128 && (await repo.isTrustedDevice(pool, hashToken(deviceToken), name)) ? hashToken(deviceToken) : null;
+      const deviceHash = deviceToken && deviceToken.length <= 128 ? hashToken(deviceToken) : null;
+      const device = deviceHash && (await repo.isTrustedDevice(pool, deviceHash, name)) ? deviceHash : null;
       // A trusted browser's failures lock that browser; anyone else's lock the account for anyone else.
       const keys = { counted: device ? deviceKey(device) : accountKey(name), address: addressKey(request.ip) };
       const locked = await repo.lockedKeys(pool, [keys.counted, keys.address]);

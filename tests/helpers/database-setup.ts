@@ -8,7 +8,7 @@ import { loadDemo } from '../../data/load-demo.ts';
 import { migrate } from '../../db/migrate.ts';
 import { projectRoot } from '../../server/infra/client-build.ts';
 import { createDatabase, prepareDatabase, quoteIdent, resolveLocalServer, withDatabase } from '../../server/infra/local-postgres.ts';
-import { isLeftover, processAlive, runDatabaseName, templateLockKey, templateName, templateNote } from './test-databases.ts';
+import { copyTemplate, dropDatabase, isLeftover, processAlive, runDatabaseName, templateLockKey, templateName, templateNote } from './test-databases.ts';
 
 /** The password every demo user has in test databases, whatever DEMO_PASSWORD says. */
 export const testDemoPassword = 'demo-password';
@@ -29,9 +29,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template])).rowCount === 1;
     if (!exists) await buildTemplate(admin, adminUrl, template);
     const started = performance.now();
-    // FILE_COPY copies the files instead of WAL-logging every block (PostgreSQL 15's default).
-    const strategy = (await serverVersion(admin)) >= 150000 ? ' STRATEGY FILE_COPY' : '';
-    await admin.query(`CREATE DATABASE ${quoteIdent(runDatabase)} TEMPLATE ${quoteIdent(template)}${strategy}`);
+    await copyTemplate(admin, template, runDatabase);
     await admin.query(`COMMENT ON DATABASE ${quoteIdent(template)} IS '${templateNote()}'`);
     log(`${project.name}: ${runDatabase} from ${template} in ${Math.round(performance.now() - started)} ms`);
   } finally {
@@ -45,15 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // For a later globalSetup of the same run that prefers the environment.
   process.env.ECC_TEST_DATABASE_URL = databaseUrl;
 
-  return async () => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(runDatabase)} WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
-  };
+  return () => dropDatabase(adminUrl, runDatabase);
 }
 
 async function buildTemplate(admin: pg.Client, adminUrl: string, template: string): Promise<void> {
@@ -113,7 +103,3 @@ async function dropLeftovers(admin: pg.Client, keep: string): Promise<void> {
   }
 }
 
-async function serverVersion(client: pg.Client): Promise<number> {
-  const row = (await client.query<{ num: string }>(`SELECT current_setting('server_version_num') AS num`)).rows[0];
-  return Number(row?.num ?? 0);
-}

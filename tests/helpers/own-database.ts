@@ -3,8 +3,8 @@
 import pg from 'pg';
 import { inject } from 'vitest';
 import { projectRoot } from '../../server/infra/client-build.ts';
-import { quoteIdent, withDatabase } from '../../server/infra/local-postgres.ts';
-import { runDatabaseName, templateLockKey, templateName } from './test-databases.ts';
+import { withDatabase } from '../../server/infra/local-postgres.ts';
+import { copyTemplate, dropDatabase, runDatabaseName, templateLockKey, templateName } from './test-databases.ts';
 
 /** A copy of the demo template, dropped by the caller. */
 export async function createOwnDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
@@ -13,28 +13,13 @@ export async function createOwnDatabase(label: string): Promise<{ url: string; d
   const admin = new pg.Client({ connectionString: adminUrl, application_name: 'ecc-own-database' });
   await admin.connect();
   try {
-    // A template can be copied only while nobody else copies it.
     await admin.query('SELECT pg_advisory_lock(hashtext($1))', [templateLockKey]);
-    // FILE_COPY (PostgreSQL 15+) copies files instead of WAL-logging every block, as database-setup.ts does.
-    const version = Number((await admin.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]!.v);
-    const strategy = version >= 150000 ? ' STRATEGY FILE_COPY' : '';
-    await admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(await templateName(projectRoot))}${strategy}`);
+    await copyTemplate(admin, await templateName(projectRoot), name);
   } finally {
     await admin.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
     await admin.end();
   }
-  return {
-    url: withDatabase(adminUrl, name),
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
+  return { url: withDatabase(adminUrl, name), drop: () => dropDatabase(adminUrl, name) };
 }
 
 /** The environment variable through which file-database.ts hands a test file its database. */

@@ -1,8 +1,33 @@
 // Names of the test databases: the demo template (named by a fingerprint of what goes into it,
-// so any change of schema or demo data makes a new one), the runs' copies, and what is left over.
+// so any change of schema or demo data makes a new one), the runs' copies, and what is left over;
+// and copying the template and dropping a copy.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import pg from 'pg';
+import { quoteIdent } from '../../server/infra/local-postgres.ts';
+
+/**
+ * Copies the template into a new database. Run it holding the template lock (templateLockKey): a
+ * template can be copied only while nobody else uses it. FILE_COPY (PostgreSQL 15+) copies the files
+ * instead of WAL-logging every block.
+ */
+export async function copyTemplate(admin: pg.Client, template: string, name: string): Promise<void> {
+  const version = Number((await admin.query<{ num: string }>(`SELECT current_setting('server_version_num') AS num`)).rows[0]?.num ?? 0);
+  const strategy = version >= 150000 ? ' STRATEGY FILE_COPY' : '';
+  await admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}${strategy}`);
+}
+
+/** Drops a test database, ending its connections. */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
 
 /** Advisory lock under which templates are built, copied and cleaned up, one at a time. */
 export const templateLockKey = 'ecc-test-template';
